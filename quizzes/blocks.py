@@ -1,0 +1,3 @@
+"""Assessment blocks placed in lessons."""
+
+ASSESSMENT_BLOCKS: list = []

@@ -1,0 +1,107 @@
+import pytest
+from django.urls import reverse
+
+from lms.models import Enrollment, LessonProgress
+from tests.factories import add_course
+
+pytestmark = pytest.mark.django_db
+
+
+def lessons_of(course):
+    return list(course.get_children().live().specific().order_by("path"))
+
+
+def test_course_page_offers_enrolment_to_a_signed_in_learner(learner_client, course):
+    response = learner_client.get(course.url)
+    assert response.status_code == 200
+    assert reverse("enroll", args=[course.pk]) in response.content.decode()
+
+
+def test_second_enrolment_is_idempotent(learner_client, user, course):
+    url = reverse("enroll", args=[course.pk])
+    first = learner_client.post(url)
+    second = learner_client.post(url)
+    assert first.status_code == second.status_code == 302
+    assert Enrollment.objects.filter(user=user, course=course).count() == 1
+
+
+def test_enrolment_needs_post(learner_client, course):
+    response = learner_client.get(reverse("enroll", args=[course.pk]))
+    assert response.status_code == 405
+
+
+def test_enrolling_in_an_unpublished_course_is_refused(learner_client, user, catalogue):
+    draft = add_course(catalogue, title="Bản nháp", live=False)
+    response = learner_client.post(reverse("enroll", args=[draft.pk]), follow=True)
+    assert not Enrollment.objects.filter(user=user).exists()
+    assert "not open for enrolment" in response.content.decode()
+
+
+def test_unpublished_course_is_404_for_learners(learner_client, catalogue):
+    draft = add_course(catalogue, title="Bản nháp", live=False)
+    assert learner_client.get("/khoa-hoc/ban-nhap/").status_code == 404
+    assert draft.slug == "ban-nhap"
+
+
+def test_locked_lesson_is_refused_until_earlier_ones_are_done(learner_client, course):
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    first, second, _third = lessons_of(course)
+    response = learner_client.get(second.url)
+    assert response.status_code == 403
+    assert "still locked" in response.content.decode()
+    learner_client.post(reverse("lesson_complete", args=[first.pk]))
+    assert learner_client.get(second.url).status_code == 200
+
+
+def test_reading_every_lesson_completes_the_course(learner_client, user, course):
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    for lesson in lessons_of(course):
+        assert learner_client.get(lesson.url).status_code == 200
+        learner_client.post(reverse("lesson_complete", args=[lesson.pk]))
+    enrollment = Enrollment.objects.get(user=user, course=course)
+    assert enrollment.completed_at is not None
+    page = learner_client.get(reverse("my_learning")).content.decode()
+    assert 'value="100"' in page
+    assert course.title in page
+
+
+def test_resume_point_is_the_last_opened_lesson(learner_client, user, course):
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    first, second, _third = lessons_of(course)
+    learner_client.post(reverse("lesson_complete", args=[first.pk]))
+    learner_client.get(second.url)
+    enrollment = Enrollment.objects.get(user=user)
+    assert enrollment.last_lesson_id == second.pk
+    page = learner_client.get(course.url).content.decode()
+    assert "Continue where you left off" in page
+    assert second.url in page
+    assert LessonProgress.objects.filter(enrollment=enrollment).count() == 2
+
+
+def test_anonymous_visitor_is_sent_to_login_from_a_lesson(client, course):
+    lesson = lessons_of(course)[0]
+    response = client.get(lesson.url)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_search_finds_courses_without_accents(client, catalogue):
+    add_course(catalogue, title="Thanh toán không dùng tiền mặt", topic="cashless")
+    add_course(catalogue, title="Dịch vụ công trực tuyến")
+    page = client.get(catalogue.url, {"q": "dich vu cong"}).content.decode()
+    assert "Dịch vụ công trực tuyến" in page
+    assert "Thanh toán không dùng tiền mặt" not in page
+
+
+@pytest.mark.parametrize("lesson_count", [3, 50])
+def test_lesson_page_queries_stay_flat(
+    learner_client, catalogue, lesson_count, django_assert_max_num_queries
+):
+    course = add_course(
+        catalogue, title=f"Khoá {lesson_count}", lessons=lesson_count, sequential=False
+    )
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    lesson = lessons_of(course)[-1]
+    learner_client.get(lesson.url)
+    with django_assert_max_num_queries(25):
+        assert learner_client.get(lesson.url).status_code == 200
