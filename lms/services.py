@@ -131,17 +131,17 @@ def role_grant(
     """
     if role not in Role.values:
         raise ValidationError(_("Unknown role."), code="unknown_role")
-    assignment = RoleAssignment(
-        user=user, role=role, team=team, commune=commune, province=province
-    )
-    try:
-        with transaction.atomic():
-            assignment.full_clean(validate_unique=False)
-            assignment.save()
-    except IntegrityError:
-        assignment = RoleAssignment.objects.get(
-            user=user, role=role, team=team, commune=commune, province=province
-        )
+    scope = {"user": user, "role": role, "team": team, "commune": commune}
+    scope["province"] = province
+    assignment = RoleAssignment.objects.filter(**scope).first()
+    if assignment is None:
+        assignment = RoleAssignment(**scope)
+        assignment.full_clean()
+        try:
+            with transaction.atomic():
+                assignment.save()
+        except IntegrityError:
+            assignment = RoleAssignment.objects.get(**scope)
     if role == Role.CONTENT_EDITOR:
         group = Group.objects.filter(name=EDITORS_GROUP).first()
         if group:

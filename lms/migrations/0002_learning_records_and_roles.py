@@ -92,6 +92,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('commune__isnull', True), ('province__isnull', True), ('role__in', ['team_member', 'team_leader']), ('team__isnull', False)), models.Q(('commune__isnull', False), ('province__isnull', True), ('role', 'commune_official'), ('team__isnull', True)), models.Q(('commune__isnull', True), ('province__isnull', False), ('role', 'province_official'), ('team__isnull', True)), models.Q(('commune__isnull', True), ('province__isnull', True), ('role__in', ['resident', 'civil_servant', 'content_editor']), ('team__isnull', True)), _connector='OR'), name='role_scope_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('commune__isnull', True), ('province__isnull', True), ('role__in', ['team_member', 'team_leader']), ('team__isnull', False)), models.Q(('commune__isnull', False), ('province__isnull', True), ('role', 'commune_official'), ('team__isnull', True)), models.Q(('commune__isnull', True), ('province__isnull', False), ('role', 'province_official'), ('team__isnull', True)), models.Q(('commune__isnull', True), ('province__isnull', True), ('role__in', ['resident', 'civil_servant', 'content_editor']), ('team__isnull', True)), _connector='OR'), name='role_scope_matches_role', violation_error_message='Team roles need a team, a commune official a commune, a province official a province; other roles take no scope.'),
         ),
     ]

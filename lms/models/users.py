@@ -132,6 +132,10 @@ class RoleAssignment(models.Model):
             ),
             models.CheckConstraint(
                 name="role_scope_matches_role",
+                violation_error_message=_(
+                    "Team roles need a team, a commune official a commune, a province "
+                    "official a province; other roles take no scope."
+                ),
                 condition=(
                     Q(
                         role__in=[Role.TEAM_MEMBER, Role.TEAM_LEADER],
