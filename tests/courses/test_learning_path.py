@@ -105,3 +105,17 @@ def test_lesson_page_queries_stay_flat(
     learner_client.get(lesson.url)
     with django_assert_max_num_queries(25):
         assert learner_client.get(lesson.url).status_code == 200
+
+
+def test_course_restricted_to_a_group_is_404_for_other_learners(learner_client, course):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    civil_servants = Group.objects.create(name="Civil servants")
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(civil_servants)
+    assert learner_client.get(course.url).status_code == 404
+    response = learner_client.post(reverse("enroll", args=[course.pk]), follow=True)
+    assert "not open for enrolment" in response.content.decode()
