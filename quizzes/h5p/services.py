@@ -29,7 +29,9 @@ def h5p_package_import(
     Libraries already stored by another package are reused, not written again.
 
     Raises ``ValidationError`` listing every reason the package is refused (see
-    :func:`quizzes.h5p.package.validate_package`); nothing is recorded then.
+    :func:`quizzes.h5p.package.validate_package`); nothing is recorded then. Files
+    are written before the rows; should the database write fail, they stay behind
+    under their content hashes and are reused by the next import of that content.
     """
     if not isinstance(file, File):
         file = File(file)

@@ -26,10 +26,15 @@ class H5PPackageIndexView(generic.IndexView):
 class H5PUploadView(generic.CreateView):
     """Upload form: imports the file, then shows the package or the reasons."""
 
+    inspect_url_name = None
     page_title = _("Upload")
     submit_button_label = _("Upload")
     submit_button_active_label = _("Checking…")
-    error_message = _("The H5P package was not accepted. See the reasons below.")
+    error_message = _("The H5P package was not accepted.")
+    rejection_reasons: list[str] | tuple[()] = ()
+    # A file input cannot be restored after a failed upload, so there is nothing
+    # unsaved to warn about.
+    has_unsaved_changes = False
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -43,7 +48,8 @@ class H5PUploadView(generic.CreateView):
                 file=form.cleaned_data["file"], uploaded_by=self.request.user
             )
         except ValidationError as error:
-            form.add_error("file", error)
+            self.rejection_reasons = error.messages
+            form.add_error("file", _("Choose a corrected package."))
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         libraries = package.ordered_libraries()
@@ -64,6 +70,11 @@ class H5PUploadView(generic.CreateView):
             },
         )
         return redirect(reverse(self.inspect_url_name, args=[package.pk]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rejection_reasons"] = self.rejection_reasons
+        return context
 
 
 class H5PPackageInspectView(generic.InspectView):
@@ -86,6 +97,11 @@ class H5PPackageInspectView(generic.InspectView):
             ),
         )
 
+    def get_field_label(self, field_name, field):
+        if field_name == "total_size":
+            return _("Unpacked size")
+        return super().get_field_label(field_name, field)
+
     def get_total_size_display_value(self):
         return filesizeformat(self.object.total_size)
 
@@ -106,6 +122,7 @@ class H5PPackageViewSet(ModelViewSet):
     menu_label = _("H5P")
     add_to_admin_menu = True
     menu_order = 250
+    create_template_name = "h5p/h5ppackage/upload.html"
     index_view_class = H5PPackageIndexView
     add_view_class = H5PUploadView
     inspect_view_class = H5PPackageInspectView
