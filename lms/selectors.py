@@ -117,6 +117,7 @@ class LearningRow:
     enrollment: Enrollment
     required_total: int
     required_done: int
+    certificate: object | None = None
 
     @property
     def percent(self) -> int:
@@ -128,7 +129,8 @@ class LearningRow:
 
 
 def my_learning(*, user) -> list[LearningRow]:
-    """Every enrolment of ``user`` with progress, in a fixed number of queries."""
+    """Every enrolment of ``user`` with progress and certificate, in 4 queries."""
+    from certificates.selectors import learner_certificates
     from courses.models import LessonPage
 
     enrollments = list(
@@ -159,11 +161,16 @@ def my_learning(*, user) -> list[LearningRow]:
         enrollment__in=enrollments, status=LessonProgress.Status.COMPLETED
     ).values_list("enrollment_id", "lesson_id"):
         done[enrollment_id].add(lesson_id)
+    completed = [e.course_id for e in enrollments if e.completed_at]
+    certificates = (
+        learner_certificates(user=user, course_ids=completed) if completed else {}
+    )
     return [
         LearningRow(
             enrollment=e,
             required_total=len(required_by_course[e.course_id]),
             required_done=len(required_by_course[e.course_id] & done[e.pk]),
+            certificate=certificates.get(e.course_id),
         )
         for e in enrollments
     ]

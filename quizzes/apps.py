@@ -6,3 +6,18 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from quizzes.assessments import AssessmentKind, register_assessment_kind
+        from quizzes.selectors import quizzes_pending
+
+        # A lesson holding a required quiz completes only once the quiz is passed,
+        # and so does its course.
+        register_assessment_kind(
+            AssessmentKind(
+                block_type="quiz",
+                target_key="quiz",
+                pending=quizzes_pending,
+                blocker_message=_("Pass the quiz “%(title)s” to complete this lesson."),
+            )
+        )

@@ -185,18 +185,66 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@local
 SITE_ID = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "my_learning"
+# Editors log in to the Wagtail admin through the same pages (email + password).
+WAGTAILADMIN_LOGIN_URL = "account_login"
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "lms.accounts.forms.SignupForm",
+    "login": "lms.accounts.forms.LoginForm",
+    "request_login_code": "lms.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "lms.accounts.forms.ConfirmLoginCodeForm",
+    "confirm_email_verification_code": (
+        "lms.accounts.forms.ConfirmEmailVerificationCodeForm"
+    ),
+    "verify_phone": "lms.accounts.forms.VerifyPhoneForm",
+    "change_phone": "lms.accounts.forms.ChangePhoneForm",
+    "add_email": "lms.accounts.forms.AddEmailForm",
+    "reset_password": "lms.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "lms.accounts.forms.ResetPasswordKeyForm",
+    "set_password": "lms.accounts.forms.SetPasswordForm",
+    "change_password": "lms.accounts.forms.ChangePasswordForm",
+    "reauthenticate": "lms.accounts.forms.ReauthenticateForm",
+}
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1"]
+# People sign up with a mobile number OR an email address; SignupForm decides which
+# fields a submission needs. The list below is what allauth's system checks and its
+# login form read: mandatory email verification needs "email*" here, yet only people
+# who gave an address are asked to confirm it (lms.accounts.stages); a mobile number
+# is confirmed by SMS instead. The password is needed only with an email address.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_SIGNUP_REDIRECT_URL = "profile"
+ACCOUNT_SESSION_REMEMBER = True
+# Show the login page even to someone logged in: the Wagtail admin sends logged-in
+# people without admin rights there, and allauth would send them straight back.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
-ACCOUNT_PHONE_VERIFICATION_ENABLED = True
-ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
-ACCOUNT_RATE_LIMITS_ENABLED = True
+# SMS can take minutes to reach a phone in the countryside.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 15 * 60
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+# No "use a different number/address" on the code pages: allauth offers it only for
+# real accounts, so its presence would tell whether a number or an address is
+# already registered. Someone who mistyped starts again from the sign-up page.
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = False
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = False
+ACCOUNT_RATE_LIMITS = {
+    # allauth allows 3 phone sign-ups a minute per IP address; a community team
+    # signing up a room of residents on one Wi-Fi (or one carrier NAT) needs more.
+    # One code per number every 30 seconds stays.
+    "verify_phone": "1/30s/key,10/m/ip",
+}
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# Behind a reverse proxy every request comes from the proxy's address, and the
+# per-IP rate limits would then count all visitors together: set this to the number
+# of proxies that append to X-Forwarded-For (1 behind a single nginx).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 

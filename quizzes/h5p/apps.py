@@ -7,3 +7,22 @@ class H5PConfig(AppConfig):
     label = "h5p"
     verbose_name = _("H5P")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from quizzes.assessments import AssessmentKind, register_assessment_kind
+
+        from .permissions import BLOCK_TYPE
+        from .selectors import h5p_activities_pending
+
+        # A lesson holding a required H5P activity completes only once the learner
+        # has passed it, and so does its course.
+        register_assessment_kind(
+            AssessmentKind(
+                block_type=BLOCK_TYPE,
+                target_key="activity",
+                pending=h5p_activities_pending,
+                blocker_message=_(
+                    "Pass the activity “%(title)s” to complete this lesson."
+                ),
+            )
+        )

@@ -1,15 +1,29 @@
-"""H5P packages and the libraries they load, as stored after import.
+"""H5P packages, the activities that place them in lessons, and learners' results.
 
 Files live in Django's default storage (see :mod:`quizzes.h5p.extract` for the
-layout); these rows say where. A package row is immutable once imported: importing
-the same file again returns the same row.
+layout); :class:`H5PLibrary` and :class:`H5PPackage` say where. A package row is
+immutable once imported: importing the same file again returns the same row.
+
+An :class:`H5PActivity` is what editors place in a lesson: a package with the rules
+that grade it. What learners do with it arrives as xAPI statements, all kept in
+:class:`XAPIStatement` (a small learning-record store). Each statement that
+finishes the activity makes an :class:`H5PAttempt` with the score the server
+decided, and :class:`H5PResult` holds the grade of a learner's attempts. Resume
+state lives in :class:`H5PUserState`.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from lms.text import nfc
 
 from .extract import original_file_name
 
@@ -181,3 +195,289 @@ class H5PPackageLibrary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package} — {self.position}. {self.library}"
+
+
+class GradingMethod(models.TextChoices):
+    BEST = "best", _("Best attempt")
+    LAST = "last", _("Last attempt")
+    FIRST = "first", _("First attempt")
+    AVERAGE = "average", _("Average of all attempts")
+
+
+class Scoring(models.TextChoices):
+    SERVER = "server", _("Scored by the server")
+    SELF_REPORTED = "self_reported", _("Self-reported by the browser")
+
+
+def activity_iri(key: uuid.UUID) -> str:
+    """The xAPI activity id of a new activity: stable, unique, under the site."""
+    base = settings.LMS_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}/h5p/activities/{key}"
+
+
+class H5PActivity(index.Indexed, models.Model):
+    """An H5P package as placed in lessons, with how learners' attempts are graded.
+
+    ``iri`` is the xAPI object id the player puts in every statement; it is made
+    once, when the activity is created, and never changes, so statements stored
+    years ago still name it. Lessons hold an activity through the ``"h5p"`` block;
+    whether it is required is a setting of that block.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    package = models.ForeignKey(
+        H5PPackage,
+        verbose_name=_("H5P package"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    iri = models.CharField(_("xAPI activity id"), max_length=255, unique=True)
+    grading_method = models.CharField(
+        _("grading method"),
+        max_length=10,
+        choices=GradingMethod.choices,
+        default=GradingMethod.BEST,
+        help_text=_("Which attempts make the learner's grade."),
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The grade a learner needs to pass, from 0 to 100."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        verbose_name = _("H5P activity")
+        verbose_name_plural = _("H5P activities")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__lte=100),
+                name="h5p_activity_pass_mark_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = nfc(self.title)
+        if not self.iri:
+            self.iri = activity_iri(uuid.uuid4())
+        super().save(*args, **kwargs)
+
+
+class H5PAttempt(models.Model):
+    """One finished try at an activity, scored.
+
+    ``raw_score`` and ``max_score`` are the server's: scored again from the
+    package's answers where it can (``scoring`` "server"), else as the browser
+    reported them ("self_reported"). ``percent`` is rounded to two decimals.
+    """
+
+    enrollment = models.ForeignKey(
+        "lms.Enrollment", on_delete=models.CASCADE, related_name="h5p_attempts"
+    )
+    activity = models.ForeignKey(
+        H5PActivity, on_delete=models.PROTECT, related_name="attempts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="h5p_attempts",
+        verbose_name=_("learner"),
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    raw_score = models.FloatField(_("score"))
+    max_score = models.FloatField(_("maximum score"))
+    percent = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2)
+    scoring = models.CharField(_("scoring"), max_length=16, choices=Scoring.choices)
+    passed = models.BooleanField(_("passed"))
+    finished_at = models.DateTimeField(_("finished at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("H5P attempt")
+        verbose_name_plural = _("H5P attempts")
+        ordering = ["activity", "enrollment", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "activity", "number"],
+                name="h5p_attempt_number_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.user} #{self.number}"
+
+
+class H5PResult(models.Model):
+    """A learner's grade for an activity in one enrolment.
+
+    ``grade`` follows the activity's grading method over the attempts; ``passed``
+    compares it with the pass mark. ``passed_at`` records the first time it
+    passed and stays, like a completed lesson.
+    """
+
+    enrollment = models.ForeignKey(
+        "lms.Enrollment", on_delete=models.CASCADE, related_name="h5p_results"
+    )
+    activity = models.ForeignKey(
+        H5PActivity, on_delete=models.PROTECT, related_name="results"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="h5p_results",
+        verbose_name=_("learner"),
+    )
+    grade = models.DecimalField(
+        _("grade (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
+    passed = models.BooleanField(_("passed"), default=False)
+    passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P result")
+        verbose_name_plural = _("H5P results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "activity"], name="h5p_result_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.user}"
+
+
+class XAPIStatement(models.Model):
+    """One xAPI statement a learner's browser sent, as stored.
+
+    ``statement`` is the statement in xAPI JSON with the actor the server knows
+    (never the one the browser wrote), ``stored`` and ``authority`` set by the
+    server. The other fields are what queries need. ``sub_content_id`` names the
+    child of a container ("" for the activity itself); ``raw_score`` and
+    ``max_score`` are the server's (see :class:`H5PAttempt`), ``reported_raw``
+    and ``reported_max`` what the browser claimed. ``correct`` is whether the
+    answer earned full marks. A statement that finished an attempt, and the
+    children's answers that led to it, point to the attempt.
+    """
+
+    class Verb(models.TextChoices):
+        ANSWERED = "answered", _("answered")
+        COMPLETED = "completed", _("completed")
+        ATTEMPTED = "attempted", _("attempted")
+
+    statement_id = models.UUIDField(_("statement id"), unique=True)
+    activity = models.ForeignKey(
+        H5PActivity,
+        verbose_name=_("activity"),
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="xapi_statements",
+    )
+    enrollment = models.ForeignKey(
+        "lms.Enrollment", on_delete=models.CASCADE, related_name="xapi_statements"
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verb = models.CharField(_("verb"), max_length=16, choices=Verb.choices)
+    sub_content_id = models.CharField(_("part"), max_length=64, blank=True)
+    attempt = models.ForeignKey(
+        H5PAttempt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+    )
+    raw_score = models.FloatField(_("score"), null=True, blank=True)
+    max_score = models.FloatField(_("maximum score"), null=True, blank=True)
+    reported_raw = models.FloatField(_("reported score"), null=True, blank=True)
+    reported_max = models.FloatField(_("reported maximum"), null=True, blank=True)
+    scoring = models.CharField(
+        _("scoring"), max_length=16, choices=Scoring.choices, blank=True
+    )
+    correct = models.BooleanField(_("full marks"), null=True, blank=True)
+    response = models.TextField(_("response"), blank=True)
+    statement = models.JSONField(_("statement"))
+    timestamp = models.DateTimeField(_("timestamp (browser)"), null=True, blank=True)
+    stored_at = models.DateTimeField(_("stored at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("xAPI statement")
+        verbose_name_plural = _("xAPI statements")
+        ordering = ["-stored_at", "-pk"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(
+                fields=["activity", "user", "stored_at"], name="h5p_stmt_activity_user"
+            ),
+            models.Index(
+                fields=["activity", "verb", "sub_content_id"],
+                name="h5p_stmt_activity_part",
+            ),
+            models.Index(
+                fields=["enrollment", "activity", "attempt"],
+                name="h5p_stmt_open_children",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_verb_display()} {self.activity}"
+
+    @property
+    def is_child(self) -> bool:
+        return bool(self.sub_content_id)
+
+
+class H5PUserState(models.Model):
+    """Where a learner left an activity: H5P's ``contentUserData``, kept as sent."""
+
+    enrollment = models.ForeignKey(
+        "lms.Enrollment", on_delete=models.CASCADE, related_name="h5p_states"
+    )
+    activity = models.ForeignKey(
+        H5PActivity, on_delete=models.CASCADE, related_name="user_states"
+    )
+    data_type = models.CharField(max_length=64)
+    sub_content_id = models.CharField(max_length=64)
+    data = models.TextField()
+    preload = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P resume state")
+        verbose_name_plural = _("H5P resume states")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "activity", "data_type", "sub_content_id"],
+                name="h5p_user_state_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.data_type}"

@@ -1,8 +1,20 @@
-"""Who may do what with H5P packages."""
+"""Who may do what with H5P packages and activities.
 
+Editors manage packages and activities in the admin (Wagtail permission policies).
+Learners play an activity from a lesson: :func:`learner_access` guards what they
+record (statements, resume state), :func:`content_access` the files a player loads.
+Editors previewing a lesson play activities through :func:`can_preview`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import H5PPackage
+from lms.models import Enrollment
+
+from .models import H5PActivity, H5PPackage, XAPIStatement
+
+BLOCK_TYPE = "h5p"
 
 UPLOAD_PERMISSION = "h5p.upload_h5ppackage"
 
@@ -34,3 +46,88 @@ class H5PPackagePermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(
             [action for action in actions if action not in self._never]
         )
+
+
+class H5PRefused(PermissionDenied):
+    """The learner may not use this activity here; ``message`` says what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def lesson_holds_activity(lesson, activity_id: int) -> bool:
+    """Whether ``lesson``'s saved body has an H5P block showing ``activity_id``."""
+    return any(
+        block.get("type") == BLOCK_TYPE
+        and (block.get("value") or {}).get("activity") == activity_id
+        for block in lesson.body.raw_data
+    )
+
+
+def _course_path(lesson) -> str:
+    return lesson.path[: -lesson.steplen]
+
+
+def learner_access(*, user, lesson, activity_id: int) -> Enrollment:
+    """The enrolment through which ``user`` plays ``activity_id`` in ``lesson``.
+
+    The lesson must be live, hold the activity, belong to a live course the user
+    is enrolled in, and be unlocked for them (as the lesson page itself requires).
+    Raises :class:`H5PRefused` otherwise.
+    """
+    from courses.models import CoursePage
+    from lms import selectors
+
+    if not user.is_authenticated:
+        raise H5PRefused(_("Log in to record your answers."))
+    course = CoursePage.objects.live().filter(path=_course_path(lesson)).first()
+    if (
+        course is None
+        or not lesson.live
+        or not lesson_holds_activity(lesson, activity_id)
+    ):
+        raise H5PRefused(_("This activity is not part of this lesson."))
+    state = selectors.lesson_state(lesson=lesson, course=course, user=user)
+    if state.enrollment is None:
+        raise H5PRefused(_("Enrol in the course to record your answers."))
+    if state.locked:
+        raise H5PRefused(
+            _("Complete the earlier lessons of the course before this activity.")
+        )
+    return state.enrollment
+
+
+def content_access(*, user, lesson, activity_id: int) -> bool:
+    """Whether ``user`` may load the files of ``activity_id`` shown in ``lesson``.
+
+    Learners enrolled in the live course of a live lesson holding the activity may.
+    Checked on every file a player loads, so it costs one query beyond the lesson.
+    """
+    if not user.is_authenticated or not lesson.live:
+        return False
+    if not lesson_holds_activity(lesson, activity_id):
+        return False
+    return Enrollment.objects.filter(
+        user=user, course__path=_course_path(lesson), course__live=True
+    ).exists()
+
+
+def can_preview(user) -> bool:
+    """Editors who may choose H5P activities may play them in a lesson preview."""
+    return user.is_authenticated and ModelPermissionPolicy(
+        H5PActivity
+    ).user_has_any_permission(user, ["add", "change", "delete", "view"])
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only "view", for records nobody may add, change or delete in the admin."""
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a == "view"])
+
+
+statements_policy = ReadOnlyPermissionPolicy(XAPIStatement)

@@ -1,153 +1,218 @@
-"""Wagtail admin screens for H5P packages: list, upload, inspect."""
+"""What a lesson page calls while an H5P activity plays.
 
-from django.contrib import messages
+- the package's files, for the player (``content_file``; ``preview_file`` for
+  editors previewing a lesson);
+- the learner's resume state, in the shape H5P's ``contentUserData`` expects;
+- the xAPI statements the page forwards, which the server stores and grades.
+
+The views parse the request, call one service or selector and answer JSON; who may
+do what is decided in :mod:`quizzes.h5p.permissions`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import H5PUploadForm
-from .models import H5PPackage
-from .selectors import h5p_package_get, h5p_package_list
-from .services import h5p_package_import
+from courses.models import LessonPage
+
+from . import permissions, selectors, services
+from .models import H5PActivity, H5PPackage
+from .xapi import MAX_STATEMENT_BYTES
+
+# Package files never change under a URL: the URL names the package, and a
+# package's files are stored under the hash of their content.
+IMMUTABLE = "private, max-age=31536000, immutable"
+# Opened directly (not loaded by the player), a file such as an SVG image or an
+# XML document must not run scripts with the site's origin.
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+CONTENT_TYPES = {
+    "js": "text/javascript; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "json": "application/json",
+    "svg": "image/svg+xml",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "eot": "application/vnd.ms-fontobject",
+    "vtt": "text/vtt; charset=utf-8",
+    "webvtt": "text/vtt; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "m4a": "audio/mp4",
+    "gltf": "model/gltf+json",
+    "glb": "model/gltf-binary",
+}
 
 
-class H5PPackageIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return h5p_package_list()
+def _content_type(path: str) -> str:
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if extension in CONTENT_TYPES:
+        return CONTENT_TYPES[extension]
+    guessed, _encoding = mimetypes.guess_type(path)
+    return guessed or "application/octet-stream"
 
 
-class H5PUploadView(generic.CreateView):
-    """Upload form: imports the file, then shows the package or the reasons."""
+def _file_headers(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = IMMUTABLE
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    return response
 
-    inspect_url_name = None
-    page_title = _("Upload")
-    submit_button_label = _("Upload")
-    submit_button_active_label = _("Checking…")
-    error_message = _("The H5P package was not accepted.")
-    rejection_reasons: list[str] | tuple[()] = ()
-    # A file input cannot be restored after a failed upload, so there is nothing
-    # unsaved to warn about.
-    has_unsaved_changes = False
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # The upload form is not a model form: the service creates the package.
-        kwargs.pop("instance", None)
-        return kwargs
+def _refused(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
 
-    def form_valid(self, form):
-        try:
-            package = h5p_package_import(
-                file=form.cleaned_data["file"], uploaded_by=self.request.user
+
+def _serve(activity: H5PActivity, package_id: int, path: str) -> HttpResponse:
+    if activity.package_id != package_id:
+        raise Http404
+    if path == "h5p.json":
+        package = get_object_or_404(H5PPackage.objects.only("h5p_json"), pk=package_id)
+        return _file_headers(JsonResponse(package.h5p_json))
+    try:
+        package = selectors.h5p_package_get(pk=package_id)
+    except H5PPackage.DoesNotExist as missing:
+        raise Http404 from missing
+    name = package.storage_name(path)
+    if name is None:
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as missing:
+        raise Http404 from missing
+    return _file_headers(FileResponse(handle, content_type=_content_type(path)))
+
+
+def _activity(activity_id: int) -> H5PActivity:
+    try:
+        return selectors.h5p_activity_get(pk=activity_id)
+    except H5PActivity.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_GET
+def content_file(request, lesson_id: int, activity_id: int, package_id: int, path: str):
+    """A file of the package played in a lesson, for the learner's player."""
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    activity = _activity(activity_id)
+    if not permissions.content_access(
+        user=request.user, lesson=lesson, activity_id=activity.pk
+    ):
+        return HttpResponse(status=403)
+    return _serve(activity, package_id, path)
+
+
+@require_GET
+def preview_file(request, activity_id: int, package_id: int, path: str):
+    """A file of an activity's package, for an editor previewing a lesson."""
+    if not permissions.can_preview(request.user):
+        return HttpResponse(status=403)
+    return _serve(_activity(activity_id), package_id, path)
+
+
+@require_http_methods(["GET", "POST"])
+def user_state(
+    request, lesson_id: int, activity_id: int, data_type: str, sub_content_id: str
+):
+    """H5P's resume state: GET answers ``{"success": true, "data": false | "…"}``,
+    a form POST (``data``, ``preload``, ``invalidate``) saves it."""
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    activity = _activity(activity_id)
+    try:
+        if request.method == "GET":
+            enrollment = permissions.learner_access(
+                user=request.user, lesson=lesson, activity_id=activity.pk
             )
-        except ValidationError as error:
-            self.rejection_reasons = error.messages
-            form.add_error("file", _("Choose a corrected package."))
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        libraries = package.ordered_libraries()
-        messages.success(
-            self.request,
-            ngettext(
-                "“%(title)s” is ready: %(content_type)s (%(library)s), "
-                "%(count)s library.",
-                "“%(title)s” is ready: %(content_type)s (%(library)s), "
-                "%(count)s libraries.",
-                len(libraries),
+            data = selectors.h5p_user_state_get(
+                enrollment=enrollment,
+                activity=activity,
+                data_type=data_type,
+                sub_content_id=sub_content_id,
             )
-            % {
-                "title": package.title,
-                "content_type": package.content_type,
-                "library": package.main_library,
-                "count": len(libraries),
-            },
+            return JsonResponse(
+                {"success": True, "data": data if data is not None else False}
+            )
+        services.h5p_user_state_save(
+            user=request.user,
+            lesson=lesson,
+            activity=activity,
+            data_type=data_type,
+            sub_content_id=sub_content_id,
+            data=request.POST.get("data", ""),
+            preload=request.POST.get("preload") == "1",
         )
-        return redirect(reverse(self.inspect_url_name, args=[package.pk]))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rejection_reasons"] = self.rejection_reasons
-        return context
-
-
-class H5PPackageInspectView(generic.InspectView):
-    def get_object(self, queryset=None):
-        try:
-            return h5p_package_get(pk=int(self.pk))
-        except (H5PPackage.DoesNotExist, ValueError) as error:
-            raise Http404 from error
-
-    def get_libraries_display_value(self):
-        return format_html(
-            "<ol>{}</ol>",
-            format_html_join(
-                "",
-                "<li>{} <small>({})</small></li>",
-                (
-                    (library, library.title)
-                    for library in self.object.ordered_libraries()
-                ),
-            ),
+    except permissions.H5PRefused as refusal:
+        return JsonResponse({"success": False, "message": refusal.message}, status=403)
+    except ValidationError as error:
+        status = 413 if error.code == "too_large" else 400
+        return JsonResponse(
+            {"success": False, "message": " ".join(error.messages)}, status=status
         )
+    return JsonResponse({"success": True})
 
-    def get_field_label(self, field_name, field):
-        if field_name == "total_size":
-            return _("Unpacked size")
-        return super().get_field_label(field_name, field)
 
-    def get_total_size_display_value(self):
-        return filesizeformat(self.object.total_size)
-
-    def get_file_display_value(self):
-        return format_html(
-            '<a href="{}" download>{}</a>', self.object.file.url, _("Download")
+@require_POST
+def statements(request, lesson_id: int, activity_id: int):
+    """Receive one xAPI statement (JSON) the lesson page forwards from the player."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > MAX_STATEMENT_BYTES:
+        return _refused(
+            _("The statement is larger than %(limit)s KB and was not stored.")
+            % {"limit": MAX_STATEMENT_BYTES // 1024},
+            413,
         )
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    activity = _activity(activity_id)
+    try:
+        outcome = services.xapi_statement_record(
+            user=request.user, lesson=lesson, activity=activity, body=request.body
+        )
+    except permissions.H5PRefused as refusal:
+        return _refused(refusal.message, 403)
+    except ValidationError as error:
+        status = {"too_large": 413, "conflict": 409}.get(error.code, 400)
+        return _refused(" ".join(error.messages), status)
+    return JsonResponse(_outcome_json(outcome, activity))
 
 
-class H5PPackageViewSet(ModelViewSet):
-    """The "H5P" menu item: packages listed, uploaded and inspected.
-
-    Permissions come from :class:`quizzes.h5p.permissions.H5PPackagePermissionPolicy`.
-    """
-
-    model = H5PPackage
-    icon = "media"
-    menu_label = _("H5P")
-    add_to_admin_menu = True
-    menu_order = 250
-    create_template_name = "h5p/h5ppackage/upload.html"
-    index_view_class = H5PPackageIndexView
-    add_view_class = H5PUploadView
-    inspect_view_class = H5PPackageInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    list_display = [
-        "title",
-        "content_type",
-        "main_library",
-        "uploaded_by",
-        "created_at",
-    ]
-    list_per_page = 20
-    inspect_view_fields = [
-        "title",
-        "content_type",
-        "main_library",
-        "libraries",
-        "file_count",
-        "total_size",
-        "uploaded_by",
-        "created_at",
-        "sha256",
-        "file",
-    ]
-
-    def get_form_class(self, for_update=False):
-        return H5PUploadForm
+def _outcome_json(outcome: services.StatementOutcome, activity: H5PActivity) -> dict:
+    attempt, result = outcome.attempt, outcome.result
+    message = selectors.result_message(result=result, activity=activity)
+    if attempt is not None and not outcome.duplicate:
+        message = selectors.attempt_message(attempt) + " " + message
+    if outcome.course_completed:
+        message += " " + _("Congratulations! You have completed this course.")
+    return {
+        "stored": not outcome.duplicate,
+        "duplicate": outcome.duplicate,
+        "statement": str(outcome.statement.statement_id),
+        "scoring": outcome.statement.scoring or None,
+        "attempt": None
+        if attempt is None
+        else {
+            "number": attempt.number,
+            "score": attempt.raw_score,
+            "max": attempt.max_score,
+            "percent": float(attempt.percent),
+            "passed": attempt.passed,
+            "scoring": attempt.scoring,
+        },
+        "result": None
+        if result is None or result.grade is None
+        else {
+            "grade": float(result.grade),
+            "attempts": result.attempt_count,
+            "passed": result.passed,
+        },
+        "course_completed": outcome.course_completed,
+        "message": message,
+    }

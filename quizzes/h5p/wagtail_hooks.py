@@ -1,15 +1,15 @@
-from wagtail import hooks
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
-from .models import H5PPackage
-from .permissions import H5PPackagePermissionPolicy
-from .views import H5PPackageViewSet
+from .models import H5PPackage, XAPIStatement
+from .permissions import H5PPackagePermissionPolicy, statements_policy
+from .viewsets import H5PViewSetGroup
 
-# Registered before the viewset asks for a policy, or Wagtail falls back to the
+# Registered before the viewsets ask for a policy, or Wagtail falls back to the
 # default one.
 register_permission_policy(H5PPackage, H5PPackagePermissionPolicy())
+register_permission_policy(XAPIStatement, statements_policy)
 
-
-@hooks.register("register_admin_viewset")
-def register_h5p_viewset():
-    return H5PPackageViewSet("h5p_packages", url_prefix="h5p")
+# Through the snippets registry, because activities are snippets: lessons choose
+# them with a SnippetChooserBlock.
+register_snippet(H5PViewSetGroup)

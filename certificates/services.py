@@ -1,0 +1,385 @@
+"""Issuing and revoking certificates, one at a time or in bulk.
+
+:func:`certificate_issue` is the one way a certificate comes to exist: completing
+a course online, a learner asking for a missed one, an official's or a team
+leader's bulk issue and the ``issue_certificate`` command all call it. It is
+idempotent: a person has at most one certificate per course, and issuing again
+returns the one they have (revoked or not).
+
+Bulk issues run in the background on the ``certificates`` task queue. Each person
+is a :class:`~certificates.models.BulkIssueItem`; a task claims a batch of pending
+items (rows locked with SKIP LOCKED, so several workers share the work), issues
+them and commits, then enqueues itself again while items remain. A worker that
+dies mid-batch rolls its batch back: the items stay pending for the next task,
+and ``certificate_issue`` being idempotent means nobody gets two certificates.
+"""
+
+import hashlib
+import logging
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from certificates import permissions
+from certificates.codes import code_generate
+from certificates.design import (
+    BAD_IMAGE_MESSAGE,
+    CERTIFICATE_LANGUAGE,
+    Design,
+    design_for,
+    design_render,
+)
+from certificates.models import BulkIssue, BulkIssueItem, Certificate
+from lms.models import User
+from lms.text import nfc
+
+logger = logging.getLogger(__name__)
+
+CERTIFICATE_QUEUE = "certificates"
+# Items per transaction: large enough to amortise the task overhead, small enough
+# that a batch commits within a second or two and progress moves visibly.
+BATCH_SIZE = 50
+# Tasks working on one bulk issue at once; more only helps with more workers.
+PARALLEL_TASKS = 2
+MAX_PEOPLE_PER_BULK_ISSUE = 20_000
+# A running bulk issue whose last batch is older than this lost its workers.
+STALLED_AFTER = timedelta(minutes=2)
+_CODE_ATTEMPTS = 3
+
+
+def certificate_issue_or_get(
+    *,
+    user: User,
+    course,
+    source: str,
+    issued_by: User | None = None,
+    reason: str = "",
+    issued_on: date | None = None,
+    design: Design | None = None,
+) -> tuple[Certificate, bool]:
+    """Issue ``course``'s certificate to ``user``; return it and whether it is new.
+
+    The PDF is rendered in Vietnamese from the course's published design, stored
+    in media storage with its SHA-256, and never rendered again. ``issued_on`` is
+    the date printed (today by default). Callers issuing many certificates of one
+    course pass ``design=design_for(course=course)``, looked up once.
+
+    Raises ``ValidationError`` when the course does not award certificates or the
+    person has no full name to print.
+    """
+    existing = Certificate.objects.filter(user_id=user.pk, course_id=course.pk).first()
+    if existing is not None:
+        return existing, False
+    if not course.awards_certificate:
+        raise ValidationError(
+            _("The course “%(course)s” does not award certificates.")
+            % {"course": course.title},
+            code="no_certificate",
+        )
+    name = nfc(user.full_name)
+    if not name:
+        raise ValidationError(
+            _(
+                "%(person)s has no full name yet. The name is printed on the "
+                "certificate: add it to the profile, then issue again."
+            )
+            % {"person": user.display_name},
+            code="missing_name",
+        )
+    issued_on = issued_on or timezone.localdate()
+    with translation.override(CERTIFICATE_LANGUAGE):
+        design = design or design_for(course=course)
+        course_title = nfc(course.title)
+        for _attempt in range(_CODE_ATTEMPTS):
+            code = code_generate()
+            try:
+                pdf = design_render(
+                    design=design,
+                    recipient_name=name,
+                    course_title=course_title,
+                    issued_on=issued_on,
+                    code=code,
+                )
+            except ValueError as error:
+                raise ValidationError(
+                    str(BAD_IMAGE_MESSAGE), code="bad_design"
+                ) from error
+            certificate = Certificate(
+                code=code,
+                user=user,
+                course_id=course.pk,
+                recipient_name=name,
+                course_title=course_title,
+                issuer_name=design.issuer_name,
+                signer_name=design.signer_name,
+                signer_title=design.signer_title,
+                issued_on=issued_on,
+                issued_by=issued_by,
+                source=source,
+                reason=nfc(reason)[:255],
+                language=CERTIFICATE_LANGUAGE,
+                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            )
+            certificate.pdf.save(f"{code}.pdf", ContentFile(pdf), save=False)
+            try:
+                with transaction.atomic():
+                    certificate.save()
+            except IntegrityError:
+                certificate.pdf.delete(save=False)
+                # Someone issued the same certificate a moment ago, or (once in
+                # billions) the code was taken: return theirs, or draw again.
+                existing = Certificate.objects.filter(
+                    user_id=user.pk, course_id=course.pk
+                ).first()
+                if existing is not None:
+                    return existing, False
+                continue
+            return certificate, True
+    raise RuntimeError("No free certificate code after several attempts.")
+
+
+def certificate_issue(**kwargs) -> Certificate:
+    """Like :func:`certificate_issue_or_get`, returning only the certificate."""
+    return certificate_issue_or_get(**kwargs)[0]
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, revoked_by: User, reason: str
+) -> Certificate:
+    """Revoke a certificate; its verification page then says so, with the reason.
+
+    Raises ``ValidationError`` without a reason or when it was already revoked.
+    """
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError(
+            _("Say why the certificate is revoked; anyone who checks it sees this."),
+            code="reason_required",
+        )
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(
+            _("This certificate was already revoked on %(date)s.")
+            % {"date": timezone.localtime(locked.revoked_at).strftime("%d/%m/%Y")},
+            code="already_revoked",
+        )
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = revoked_by
+    locked.revocation_reason = reason[:500]
+    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    return locked
+
+
+def bulk_issue_create(
+    *,
+    created_by: User,
+    course,
+    people: QuerySet[User],
+    reason: str = "",
+    unmatched: list[dict] | None = None,
+) -> BulkIssue:
+    """Prepare a bulk issue for confirmation: the people, not yet issued.
+
+    Only people ``created_by`` may certify are kept (see
+    :mod:`certificates.permissions`); ``unmatched`` lists lines of an uploaded
+    file that matched nobody, for the preview.
+
+    Raises ``ValidationError`` when the course awards no certificate, nobody
+    remains, or there are more than ``MAX_PEOPLE_PER_BULK_ISSUE`` people.
+    """
+    if not permissions.can_issue(created_by):
+        raise ValidationError(_("You may not issue certificates."), code="not_allowed")
+    if not course.awards_certificate:
+        raise ValidationError(
+            _("The course “%(course)s” does not award certificates.")
+            % {"course": course.title},
+            code="no_certificate",
+        )
+    ids = list(
+        permissions.people_visible_to(created_by)
+        .filter(pk__in=people.values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: MAX_PEOPLE_PER_BULK_ISSUE + 1]
+    )
+    if not ids:
+        raise ValidationError(
+            _("Choose at least one person to issue certificates to."),
+            code="nobody",
+        )
+    if len(ids) > MAX_PEOPLE_PER_BULK_ISSUE:
+        raise ValidationError(
+            _("At most %(count)s people at a time; split the list.")
+            % {"count": number_format(MAX_PEOPLE_PER_BULK_ISSUE, force_grouping=True)},
+            code="too_many",
+        )
+    with transaction.atomic():
+        bulk_issue = BulkIssue.objects.create(
+            course=course,
+            created_by=created_by,
+            reason=nfc(reason)[:255],
+            unmatched=unmatched or [],
+        )
+        BulkIssueItem.objects.bulk_create(
+            [BulkIssueItem(bulk_issue=bulk_issue, user_id=pk) for pk in ids],
+            batch_size=1000,
+        )
+    return bulk_issue
+
+
+def bulk_issue_start(*, bulk_issue: BulkIssue, user: User) -> BulkIssue:
+    """Confirm a prepared bulk issue and start issuing in the background.
+
+    Raises ``ValidationError`` if it was started already or ``user`` did not
+    prepare it.
+    """
+    if bulk_issue.created_by_id != user.pk:
+        raise ValidationError(
+            _("Only the person who prepared this list can start it."),
+            code="not_yours",
+        )
+    with transaction.atomic():
+        started = BulkIssue.objects.filter(
+            pk=bulk_issue.pk, status=BulkIssue.Status.DRAFT
+        ).update(
+            status=BulkIssue.Status.RUNNING,
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        if not started:
+            raise ValidationError(
+                _("These certificates are already being issued."),
+                code="already_started",
+            )
+        # The database task backend stores the tasks in this same transaction,
+        # so no worker can pick them up before the status change is committed.
+        _enqueue(bulk_issue.pk, PARALLEL_TASKS)
+    bulk_issue.refresh_from_db()
+    return bulk_issue
+
+
+def bulk_issue_is_stalled(bulk_issue: BulkIssue) -> bool:
+    return (
+        bulk_issue.status == BulkIssue.Status.RUNNING
+        and bulk_issue.heartbeat_at is not None
+        and bulk_issue.heartbeat_at < timezone.now() - STALLED_AFTER
+    )
+
+
+def bulk_issue_resume(*, bulk_issue: BulkIssue) -> None:
+    """Start tasks again for a bulk issue whose workers stopped.
+
+    Safe to call any time: extra tasks find nothing to claim and end.
+    """
+    if bulk_issue.status != BulkIssue.Status.RUNNING:
+        return
+    with transaction.atomic():
+        BulkIssue.objects.filter(pk=bulk_issue.pk).update(heartbeat_at=timezone.now())
+        _enqueue(bulk_issue.pk, PARALLEL_TASKS)
+
+
+def bulk_issue_continue(*, bulk_issue_id: int) -> None:
+    """Queue the next batch of a running bulk issue (called by its task)."""
+    _enqueue(bulk_issue_id, 1)
+
+
+def _enqueue(bulk_issue_id: int, count: int) -> None:
+    from certificates.tasks import bulk_issue_run
+
+    task = bulk_issue_run.using(queue_name=CERTIFICATE_QUEUE)
+    for _number in range(count):
+        task.enqueue(bulk_issue_id)
+
+
+def bulk_issue_process(*, bulk_issue_id: int, batch_size: int = BATCH_SIZE) -> bool:
+    """Issue one batch of a bulk issue's pending people.
+
+    Returns True when pending people remain and the caller should run again;
+    False when the issue is finished or every remaining item is being issued
+    by another task right now (that task carries on).
+    """
+    bulk_issue = (
+        BulkIssue.objects.select_related("course", "created_by")
+        .filter(pk=bulk_issue_id)
+        .first()
+    )
+    if bulk_issue is None or bulk_issue.status != BulkIssue.Status.RUNNING:
+        return False
+    with transaction.atomic():
+        items = list(
+            BulkIssueItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(bulk_issue=bulk_issue, status=BulkIssueItem.Status.PENDING)
+            .select_related("user")
+            .order_by("pk")[:batch_size]
+        )
+        if items:
+            _issue_items(items, bulk_issue)
+            BulkIssueItem.objects.bulk_update(items, ["status", "certificate", "error"])
+            BulkIssue.objects.filter(pk=bulk_issue.pk).update(
+                heartbeat_at=timezone.now()
+            )
+    remaining = BulkIssueItem.objects.filter(
+        bulk_issue=bulk_issue, status=BulkIssueItem.Status.PENDING
+    ).exists()
+    if not remaining:
+        BulkIssue.objects.filter(
+            pk=bulk_issue.pk, status=BulkIssue.Status.RUNNING
+        ).update(status=BulkIssue.Status.DONE, finished_at=timezone.now())
+    return bool(items) and remaining
+
+
+def _issue_items(items: list[BulkIssueItem], bulk_issue: BulkIssue) -> None:
+    course = bulk_issue.course
+    # People who already hold it are most of a repeated list: one query for all.
+    held = {
+        certificate.user_id: certificate
+        for certificate in Certificate.objects.filter(
+            course_id=course.pk, user_id__in=[item.user_id for item in items]
+        )
+    }
+    try:
+        with translation.override(CERTIFICATE_LANGUAGE):
+            design = design_for(course=course)
+    except ValidationError as error:
+        for item in items:
+            item.status = BulkIssueItem.Status.FAILED
+            item.error = " ".join(error.messages)[:500]
+        return
+    for item in items:
+        item.error = ""
+        if item.user_id in held:
+            item.certificate = held[item.user_id]
+            item.status = BulkIssueItem.Status.EXISTING
+            continue
+        try:
+            # certificate_issue_or_get writes in a savepoint of its own, so a
+            # failure leaves the rest of the batch intact.
+            certificate, created = certificate_issue_or_get(
+                user=item.user,
+                course=course,
+                source=Certificate.Source.BULK,
+                issued_by=bulk_issue.created_by,
+                reason=bulk_issue.reason,
+                design=design,
+            )
+        except ValidationError as error:
+            item.status = BulkIssueItem.Status.FAILED
+            item.error = " ".join(error.messages)[:500]
+            continue
+        except Exception:
+            logger.exception("Certificate for bulk item %s failed", item.pk)
+            item.status = BulkIssueItem.Status.FAILED
+            item.error = _(
+                "The certificate could not be made. Start a new issue later."
+            )
+            continue
+        item.certificate = certificate
+        item.status = (
+            BulkIssueItem.Status.ISSUED if created else BulkIssueItem.Status.EXISTING
+        )

@@ -1,0 +1,107 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the live server.
+
+The browser is launched once per session (pytest-playwright's ``browser``); each test
+gets a fresh 360x740 phone context. Live-server tests are transactional and the
+database is flushed after each one, Wagtail's root page, root collection and locale
+included, so the fixtures below recreate them before building the demo courses.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from wagtail.models import Collection, Locale, Page
+
+from courses.models import CourseIndexPage, CoursePage, HomePage, LessonPage
+from lms import demo
+from tests.browser.helpers import PHONE_WIDTH
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Pages are opened by path: ``page.goto("/khoa-hoc/")``."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": {"width": PHONE_WIDTH, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "vi-VN",
+    }
+
+
+@pytest.fixture
+def browser_page(page):
+    """A page in a fresh phone-sized browser context pointed at the live server."""
+    page.set_default_timeout(15_000)
+    return page
+
+
+@dataclass
+class DemoCourses:
+    home: HomePage
+    catalogue: CourseIndexPage
+    courses: list[CoursePage]
+
+    def lessons(self, course: CoursePage) -> list[LessonPage]:
+        return list(LessonPage.objects.live().child_of(course).order_by("path"))
+
+
+def _wagtail_roots() -> None:
+    """What Wagtail's migrations create and a flush removes."""
+    locale, _created = Locale.objects.get_or_create(
+        language_code=settings.LANGUAGE_CODE
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
+@pytest.fixture
+def demo_courses(transactional_db, settings, tmp_path) -> DemoCourses:
+    """The home page, the catalogue and the three demo courses, published."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _wagtail_roots()
+    created = Counter()
+    home, catalogue = demo.demo_site_build(created)
+    courses = demo.demo_courses_build(catalogue, created)
+    return DemoCourses(home=home, catalogue=catalogue, courses=courses)
+
+
+@pytest.fixture
+def log_in(browser_page, live_server):
+    """Log a user in to the browser by handing it a session made by the test client."""
+
+    def log_in_as(user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        browser_page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return log_in_as

@@ -1,0 +1,487 @@
+"""The xAPI intake: what a lesson page may send, what is refused, what is stored."""
+
+import json
+import uuid
+
+import pytest
+from django.test import Client
+
+from lms.models import LessonProgress
+from quizzes.h5p.models import H5PAttempt, H5PResult, XAPIStatement
+from tests.factories import UserFactory
+
+from .activities import (
+    activity_create,
+    answer_true_false,
+    place_activity,
+    send,
+    statement,
+)
+from .packages import (
+    QS_BLANKS,
+    QS_MULTI_CHOICE,
+    QS_TRUE_FALSE,
+    SCS_CHILDREN,
+    blanks,
+    multi_choice,
+    question_set,
+    single_choice_set,
+    true_false,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tf(lessons):
+    """A true-or-false activity (the right answer is "false") in the first lesson."""
+    activity = activity_create(true_false())
+    return place_activity(lessons[0], activity), activity
+
+
+def error_of(response) -> str:
+    return response.json()["error"]
+
+
+def test_right_answer_is_stored_graded_and_passes(learner, user, tf):
+    lesson, activity = tf
+    response = answer_true_false(learner, lesson, activity, "false")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["attempt"] == {
+        "number": 1,
+        "score": 1.0,
+        "max": 1.0,
+        "percent": 100.0,
+        "passed": True,
+        "scoring": "server",
+    }
+    assert data["result"] == {"grade": 100.0, "attempts": 1, "passed": True}
+    assert "You have passed this activity." in data["message"]
+    stored = XAPIStatement.objects.get()
+    assert (stored.user, stored.activity, stored.verb) == (user, activity, "answered")
+    assert stored.response == "false"
+    assert H5PResult.objects.get(user=user, activity=activity).passed
+
+
+def test_the_actor_comes_from_the_session_not_from_the_statement(learner, user, tf):
+    lesson, activity = tf
+    someone_else = UserFactory()
+    forged = statement(activity, response="false", raw=1, maximum=1)
+    forged["actor"] = {"mbox": f"mailto:{someone_else.email}", "name": "Kẻ giả mạo"}
+
+    assert send(learner, lesson, activity, forged).status_code == 200
+
+    stored = XAPIStatement.objects.get()
+    assert stored.user == user
+    assert stored.statement["actor"] == {
+        "objectType": "Agent",
+        "account": {"homePage": "http://testserver", "name": str(user.pk)},
+    }
+    assert someone_else.email not in json.dumps(stored.statement)
+    assert not H5PResult.objects.filter(user=someone_else).exists()
+
+
+def test_a_statement_about_another_activity_is_refused(learner, tf):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=1, maximum=1)
+    data["object"]["id"] = "https://elsewhere.example/h5p/activities/1"
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 400
+    assert error_of(response) == "This statement is about another activity than this one."
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_child_that_claims_another_parent_is_refused(learner, lessons):
+    activity = activity_create(single_choice_set())
+    lesson = place_activity(lessons[0], activity)
+    data = statement(activity, child=SCS_CHILDREN[0], response="0", raw=1, maximum=1)
+    data["context"]["contextActivities"]["parent"] = [{"id": "https://x.example/a"}]
+
+    assert send(learner, lesson, activity, data).status_code == 400
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_part_the_package_does_not_have_is_refused(learner, lessons):
+    activity = activity_create(single_choice_set())
+    lesson = place_activity(lessons[0], activity)
+    data = statement(activity, child=str(uuid.uuid4()), response="0", raw=1, maximum=1)
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 400
+    assert "part this activity does not have" in error_of(response)
+
+
+def test_a_child_statement_does_not_finish_the_activity(learner, user, lessons):
+    activity = activity_create(single_choice_set())
+    lesson = place_activity(lessons[0], activity)
+
+    response = send(
+        learner,
+        lesson,
+        activity,
+        statement(activity, child=SCS_CHILDREN[0], response="0", raw=1, maximum=1),
+    )
+
+    assert response.status_code == 200
+    assert response.json()["attempt"] is None
+    child = XAPIStatement.objects.get()
+    assert (child.sub_content_id, child.raw_score, child.correct) == (
+        SCS_CHILDREN[0],
+        1.0,
+        True,
+    )
+    assert not H5PAttempt.objects.exists()
+    assert not H5PResult.objects.filter(user=user, passed=True).exists()
+
+
+def test_a_set_is_totalled_by_the_server_from_its_childrens_answers(learner, lessons):
+    activity = activity_create(single_choice_set(), pass_mark=60)
+    lesson = place_activity(lessons[0], activity)
+    # The page claims every answer right; the second one picked answer 2.
+    for child, picked in zip(SCS_CHILDREN, ["0", "2", "0"], strict=True):
+        send(
+            learner,
+            lesson,
+            activity,
+            statement(activity, child=child, response=picked, raw=1, maximum=1),
+        )
+    response = send(
+        learner,
+        lesson,
+        activity,
+        statement(activity, verb="completed", raw=3, maximum=3),
+    )
+
+    assert response.status_code == 200
+    attempt = H5PAttempt.objects.get()
+    assert (attempt.raw_score, attempt.max_score, attempt.scoring) == (2, 3, "server")
+    assert str(attempt.percent) == "66.67"
+    assert attempt.passed
+    assert attempt.statements.count() == 4
+    assert XAPIStatement.objects.get(sub_content_id=SCS_CHILDREN[1]).correct is False
+
+
+def test_a_statement_larger_than_64_kb_is_refused_with_413(learner, tf):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=1, maximum=1)
+    data["context"]["extensions"] = {"https://x.example/padding": "x" * 70_000}
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 413
+    assert error_of(response) == "The statement is larger than 64 KB and was not stored."
+    assert not XAPIStatement.objects.exists()
+
+
+def test_an_unknown_verb_is_refused(learner, tf):
+    lesson, activity = tf
+
+    response = send(
+        learner, lesson, activity, statement(activity, verb="interacted")
+    )
+
+    assert response.status_code == 400
+    assert error_of(response).startswith(
+        "The verb http://adlnet.gov/expapi/verbs/interacted is not recorded here"
+    )
+    assert not XAPIStatement.objects.exists()
+
+
+@pytest.mark.parametrize(("raw", "maximum"), [(100, 1), (-1, 1), (2, 1)])
+def test_a_score_outside_zero_to_maximum_is_refused(learner, tf, raw, maximum):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=raw, maximum=maximum)
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 400
+    assert "it must be between 0 and the maximum" in error_of(response)
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_score_that_is_not_a_number_is_refused(learner, tf):
+    lesson, activity = tf
+    body = json.dumps(statement(activity, response="false", raw=1, maximum=1))
+    body = body.replace('"raw": 1', '"raw": NaN')
+
+    response = send(learner, lesson, activity, body.encode())
+
+    assert response.status_code == 400
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_forged_score_is_scored_again_from_the_package(learner, user, tf):
+    lesson, activity = tf
+    # "true" is wrong; the page claims full marks anyway.
+    data = statement(activity, response="true", raw=1, maximum=1)
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 200
+    assert response.json()["attempt"]["score"] == 0
+    stored = XAPIStatement.objects.get()
+    assert (stored.raw_score, stored.reported_raw, stored.correct) == (0, 1, False)
+    assert stored.scoring == "server"
+    result = H5PResult.objects.get(user=user)
+    assert (result.grade, result.passed) == (0, False)
+
+
+def test_a_forged_maximum_is_refused(learner, tf):
+    lesson, activity = tf
+    data = statement(activity, response="true", raw=100, maximum=100)
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 400
+    assert error_of(response) == (
+        "The statement gives a maximum score of 100; this activity's is 1."
+    )
+    assert not H5PAttempt.objects.exists()
+
+
+def test_an_answer_that_is_not_a_choice_is_refused(learner, lessons):
+    activity = activity_create(multi_choice())
+    lesson = place_activity(lessons[0], activity)
+
+    response = send(
+        learner, lesson, activity, statement(activity, response="7", raw=2, maximum=2)
+    )
+
+    assert response.status_code == 400
+    assert error_of(response) == "The answer “7” is not one of this question's choices."
+
+
+def test_a_checkable_statement_without_an_answer_is_refused(learner, tf):
+    lesson, activity = tf
+
+    response = send(learner, lesson, activity, statement(activity, raw=1, maximum=1))
+
+    assert response.status_code == 400
+    assert "carries no answer" in error_of(response)
+
+
+def test_a_learner_not_enrolled_is_refused(tf, course):
+    lesson, activity = tf
+    stranger = Client()
+    stranger.force_login(UserFactory())
+
+    response = answer_true_false(stranger, lesson, activity, "false")
+
+    assert response.status_code == 403
+    assert error_of(response) == "Enrol in the course to record your answers."
+    assert not XAPIStatement.objects.exists()
+
+
+def test_anonymous_visitors_are_refused(client, tf):
+    lesson, activity = tf
+
+    response = answer_true_false(client, lesson, activity, "false")
+
+    assert response.status_code == 403
+    assert not XAPIStatement.objects.exists()
+
+
+def test_an_activity_sent_through_a_lesson_that_does_not_hold_it_is_refused(
+    learner, tf, lessons
+):
+    _lesson, activity = tf
+
+    response = answer_true_false(learner, lessons[1], activity, "false")
+
+    assert response.status_code == 403
+    assert error_of(response) == "This activity is not part of this lesson."
+
+
+def test_an_activity_in_a_locked_lesson_is_refused(learner, lessons):
+    activity = activity_create(true_false())
+    locked = place_activity(lessons[2], activity)
+
+    response = answer_true_false(learner, locked, activity, "false")
+
+    assert response.status_code == 403
+    assert "Complete the earlier lessons" in error_of(response)
+
+
+def test_statements_need_the_csrf_token_of_the_page(user, course, tf):
+    lesson, activity = tf
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    page = browser.get(course.url)
+    token = page.cookies["csrftoken"].value
+    browser.post(
+        f"/learning/enrol/{course.pk}/", {"csrfmiddlewaretoken": token}
+    )
+
+    refused = answer_true_false(browser, lesson, activity, "false")
+    accepted = send(
+        browser,
+        lesson,
+        activity,
+        statement(activity, response="false", raw=1, maximum=1),
+        **{"X-CSRFToken": token},
+    )
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200
+    assert XAPIStatement.objects.count() == 1
+
+
+def test_a_replayed_statement_is_stored_once(learner, tf):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=1, maximum=1)
+
+    first = send(learner, lesson, activity, data)
+    second = send(learner, lesson, activity, data)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.json()["duplicate"] is True
+    assert second.json()["stored"] is False
+    assert XAPIStatement.objects.count() == 1
+    assert H5PAttempt.objects.count() == 1
+    assert H5PResult.objects.get().attempt_count == 1
+
+
+def test_an_offline_answer_sent_later_counts_once(learner, user, tf):
+    lesson, activity = tf
+    offline = statement(
+        activity, response="true", raw=0, maximum=1, timestamp="2026-02-01T07:00:00Z"
+    )
+    send(learner, lesson, activity, offline)
+    answer_true_false(learner, lesson, activity, "false")
+    # The phone did not see the first answer arrive and sends it again.
+    again = send(learner, lesson, activity, offline)
+
+    assert again.json()["duplicate"] is True
+    assert XAPIStatement.objects.count() == 2
+    assert list(
+        H5PAttempt.objects.order_by("number").values_list("number", "raw_score")
+    ) == [(1, 0.0), (2, 1.0)]
+    stored = XAPIStatement.objects.get(statement_id=offline["id"])
+    assert stored.timestamp.isoformat() == "2026-02-01T07:00:00+00:00"
+
+
+def test_a_statement_id_used_by_another_learner_is_a_conflict(learner, tf, course):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=1, maximum=1)
+    send(learner, lesson, activity, data)
+    other = Client()
+    other_user = UserFactory()
+    other.force_login(other_user)
+    other.post(f"/learning/enrol/{course.pk}/")
+
+    response = send(other, lesson, activity, data)
+
+    assert response.status_code == 409
+    assert XAPIStatement.objects.get().user != other_user
+
+
+def test_a_statement_id_must_be_a_uuid(learner, tf):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=1, maximum=1, statement_id="42")
+
+    response = send(learner, lesson, activity, data)
+
+    assert response.status_code == 400
+    assert error_of(response) == "The statement id must be a UUID."
+
+
+def test_a_statement_without_an_id_is_given_one(learner, tf):
+    lesson, activity = tf
+    data = statement(activity, response="false", raw=1, maximum=1)
+    del data["id"]
+
+    response = send(learner, lesson, activity, data)
+
+    stored = XAPIStatement.objects.get()
+    assert str(stored.statement_id) == response.json()["statement"]
+    assert stored.statement["id"] == str(stored.statement_id)
+
+
+def test_fill_in_scores_are_kept_as_self_reported(learner, lessons):
+    activity = activity_create(blanks(), pass_mark=60)
+    lesson = place_activity(lessons[0], activity)
+
+    response = send(
+        learner,
+        lesson,
+        activity,
+        statement(activity, response="VNeID[,]OTP[,]", raw=2, maximum=3),
+    )
+
+    assert response.json()["attempt"]["scoring"] == "self_reported"
+    attempt = H5PAttempt.objects.get()
+    assert (attempt.raw_score, attempt.max_score, attempt.passed) == (2, 3, True)
+
+
+def test_a_fill_in_score_out_of_the_wrong_number_of_blanks_is_refused(
+    learner, lessons
+):
+    activity = activity_create(blanks())
+    lesson = place_activity(lessons[0], activity)
+
+    response = send(
+        learner, lesson, activity, statement(activity, response="x", raw=1, maximum=1)
+    )
+
+    assert response.status_code == 400
+    assert "this activity's is 3" in error_of(response)
+
+
+def test_a_question_set_total_is_self_reported_and_its_questions_checked(
+    learner, lessons
+):
+    activity = activity_create(question_set())
+    lesson = place_activity(lessons[0], activity)
+    answers = [
+        (QS_TRUE_FALSE, "false", 1),  # wrong, claimed right
+        (QS_MULTI_CHOICE, "0", 1),  # right
+        (QS_BLANKS, "VNeID", 1),
+    ]
+    for child, response, raw in answers:
+        reply = send(
+            learner,
+            lesson,
+            activity,
+            statement(activity, child=child, response=response, raw=raw, maximum=1),
+        )
+        assert reply.status_code == 200
+    send(learner, lesson, activity, statement(activity, verb="completed", raw=3, maximum=3))
+
+    children = dict(
+        XAPIStatement.objects.exclude(sub_content_id="").values_list(
+            "sub_content_id", "scoring"
+        )
+    )
+    assert children == {
+        QS_TRUE_FALSE: "server",
+        QS_MULTI_CHOICE: "server",
+        QS_BLANKS: "self_reported",
+    }
+    assert XAPIStatement.objects.get(sub_content_id=QS_TRUE_FALSE).correct is False
+    attempt = H5PAttempt.objects.get()
+    assert (attempt.raw_score, attempt.scoring) == (3, "self_reported")
+
+
+def test_attempted_is_stored_but_not_graded(learner, tf):
+    lesson, activity = tf
+
+    response = send(learner, lesson, activity, statement(activity, verb="attempted"))
+
+    assert response.status_code == 200
+    assert XAPIStatement.objects.get().verb == "attempted"
+    assert not H5PAttempt.objects.exists()
+
+
+def test_recording_an_answer_leaves_lesson_progress_to_the_learner(learner, user, tf):
+    lesson, activity = tf
+    learner.get(lesson.url)
+    answer_true_false(learner, lesson, activity, "false")
+
+    assert LessonProgress.objects.get(enrollment__user=user, lesson=lesson).status == (
+        LessonProgress.Status.OPENED
+    )

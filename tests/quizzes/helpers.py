@@ -1,0 +1,42 @@
+"""What a learner does with a quiz, through the test client."""
+
+from django.urls import reverse
+
+from quizzes.models import Attempt
+
+
+def start_url(quiz, lesson) -> str:
+    return reverse("quizzes:attempt_start", args=[quiz.pk, lesson.pk])
+
+
+def submit_url(attempt) -> str:
+    return reverse("quizzes:attempt_submit", args=[attempt.pk])
+
+
+def start(client, quiz, lesson) -> Attempt:
+    """Press "Start the quiz" (or "Try again"); return the learner's newest attempt."""
+    response = client.post(start_url(quiz, lesson))
+    assert response.status_code == 302, response.content.decode()
+    return (
+        Attempt.objects.filter(quiz=quiz, user_id=client.session["_auth_user_id"])
+        .order_by("-number")
+        .first()
+    )
+
+
+def _answers(attempt, correct: bool) -> dict[str, list[int]]:
+    data = {}
+    for question in attempt.quiz.questions.filter(pk__in=attempt.question_ids()):
+        choices = [c for c in question.choices.all() if c.is_correct == correct]
+        data[f"q{question.pk}"] = [c.pk for c in (choices if correct else choices[:1])]
+    return data
+
+
+def right_answers(attempt) -> dict[str, list[int]]:
+    """The form data answering every question of ``attempt`` correctly."""
+    return _answers(attempt, True)
+
+
+def wrong_answers(attempt) -> dict[str, list[int]]:
+    """The form data picking one wrong choice for every question."""
+    return _answers(attempt, False)
