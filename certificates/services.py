@@ -144,9 +144,28 @@ def certificate_issue_or_get(
     raise RuntimeError("No free certificate code after several attempts.")
 
 
-def certificate_issue(**kwargs) -> Certificate:
-    """Like :func:`certificate_issue_or_get`, returning only the certificate."""
-    return certificate_issue_or_get(**kwargs)[0]
+def certificate_issue(
+    *,
+    user: User,
+    course,
+    source: str,
+    issued_by: User | None = None,
+    reason: str = "",
+    issued_on: date | None = None,
+) -> Certificate:
+    """Issue ``course``'s certificate to ``user``, or return the one they have.
+
+    See :func:`certificate_issue_or_get`, which also says whether it is new.
+    """
+    certificate, _created = certificate_issue_or_get(
+        user=user,
+        course=course,
+        source=source,
+        issued_by=issued_by,
+        reason=reason,
+        issued_on=issued_on,
+    )
+    return certificate
 
 
 @transaction.atomic

@@ -1230,11 +1230,13 @@ def _progress_build(
     for lesson in lessons[:done]:
         if statuses.get(lesson.pk) == LessonProgress.Status.COMPLETED:
             continue
-        services.lesson_open(enrollment=enrollment, lesson=lesson)
+        services.lesson_open(enrollment=enrollment, lesson=lesson, already_opened=False)
         services.lesson_complete(enrollment=enrollment, lesson=lesson)
         created["lessons completed"] += 1
     if open_next and done < len(lessons) and lessons[done].pk not in statuses:
-        services.lesson_open(enrollment=enrollment, lesson=lessons[done])
+        services.lesson_open(
+            enrollment=enrollment, lesson=lessons[done], already_opened=False
+        )
         created["lessons opened"] += 1
 
 

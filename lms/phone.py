@@ -16,7 +16,7 @@ INVALID_PHONE_MESSAGE = _(
 def phone_to_e164(raw: str) -> str:
     """Parse a number typed in Vietnam and return it as E.164 (+84912345678).
 
-    Raises ``ValidationError`` when it is not a valid mobile or fixed-line number.
+    Raises ``ValidationError`` unless it is a valid Vietnamese mobile number.
     """
     text = (raw or "").strip()
     if not text:
@@ -28,6 +28,7 @@ def phone_to_e164(raw: str) -> str:
     # One-time codes go by SMS, so only numbers that can receive one are accepted.
     if (
         not phonenumbers.is_valid_number(number)
+        or phonenumbers.region_code_for_number(number) != "VN"
         or phonenumbers.number_type(number) not in _MOBILE_TYPES
     ):
         raise ValidationError(INVALID_PHONE_MESSAGE, code="invalid_phone")

@@ -47,7 +47,8 @@ class AssessmentBlock(blocks.StructBlock):
     """Base for lesson blocks that hold something a learner may have to pass.
 
     Subclasses declare a chooser for the assessment; this adds the ``required``
-    flag that :mod:`quizzes.assessments` reads.
+    flag that :mod:`quizzes.assessments` reads, shown after the subclass's own
+    fields.
     """
 
     required = blocks.BooleanBlock(
@@ -56,6 +57,11 @@ class AssessmentBlock(blocks.StructBlock):
         default=True,
         help_text=_("Learners must pass it before the lesson counts as completed."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Editors choose what to show first, then decide whether it is required.
+        self.child_blocks["required"] = self.child_blocks.pop("required")
 
 
 @dataclass(frozen=True)

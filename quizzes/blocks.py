@@ -28,11 +28,6 @@ class QuizBlock(AssessmentBlock):
         label = _("Quiz")
         template = "quizzes/blocks/quiz_block.html"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Editors choose the quiz first, then decide whether it is required.
-        self.child_blocks["required"] = self.child_blocks.pop("required")
-
     def get_context(self, value, parent_context=None):
         from quizzes import selectors
 

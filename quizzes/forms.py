@@ -41,6 +41,8 @@ def answers_from_post(data: QueryDict) -> dict[int, list[int]]:
 def _kept_forms(formset):
     """Forms of a formset that will be saved: not deleted, not blank extras."""
     for form in formset.forms:
+        # Validating here fills cleaned_data; Django caches the result, so the
+        # formset's own validation later does not repeat the work.
         form.is_valid()
         if form.cleaned_data.get(DELETION_FIELD_NAME):
             continue

@@ -192,10 +192,6 @@ class QuizPanel:
         return any(a.passed for a in self.attempts)
 
     @property
-    def used(self) -> int:
-        return len(self.attempts)
-
-    @property
     def reveals(self) -> bool:
         return reveals_answers(self.quiz, passed=self.passed)
 
@@ -233,8 +229,8 @@ def quiz_panel(*, quiz: Quiz, lesson, enrollment, required: bool) -> QuizPanel:
         ),
         question_total=question_total,
     )
-    if panel.open_attempt is not None:
-        panel.sheet = attempt_sheet(attempt=panel.open_attempt)
+    if open_attempt is not None:
+        panel.sheet = attempt_sheet(attempt=open_attempt)
     elif panel.last_result is not None and panel.reveals:
         panel.sheet = attempt_sheet(attempt=panel.last_result)
     return panel

@@ -1,7 +1,6 @@
 """The "Quizzes" screens of the Wagtail admin: the question pool and statistics."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from wagtail.admin.views.generic import (
 )
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import (
-    DeleteView,
     EditView,
     IndexView,
     SnippetViewSet,
@@ -27,15 +25,15 @@ from wagtail.snippets.views.snippets import (
 
 from quizzes import selectors
 from quizzes.forms import QuizAdminForm
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Quiz
 
 STATS_URL_NAME = "stats"
 
 
-def _stats_button(viewset_url_name, quiz: Quiz) -> Button:
+def _stats_button(url_name: str, quiz: Quiz) -> Button:
     return Button(
         _("Statistics"),
-        url=reverse(viewset_url_name, args=[quiz.pk]),
+        url=reverse(url_name, args=[quiz.pk]),
         icon_name="table",
         priority=15,
     )
@@ -60,23 +58,6 @@ class QuizEditView(EditView):
             *super().header_more_buttons,
             _stats_button(self.stats_url_name, self.object),
         ]
-
-
-class QuizDeleteView(DeleteView):
-    """Learners' attempts are learning records: a quiz with attempts stays."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if Attempt.objects.filter(quiz_id=self.object.pk).exists():
-            messages.error(
-                request,
-                _(
-                    "“%(title)s” has attempts by learners, so it cannot be deleted. "
-                    "Remove it from lessons instead."
-                )
-                % {"title": self.object.title},
-            )
-            return redirect(self.edit_url_name, self.object.pk)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class QuizStatsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -127,7 +108,6 @@ class QuizViewSet(SnippetViewSet):
     search_fields = ["title"]
     index_view_class = QuizIndexView
     edit_view_class = QuizEditView
-    delete_view_class = QuizDeleteView
     copy_view_enabled = False
     edit_handler = ObjectList(
         [

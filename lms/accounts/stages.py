@@ -16,16 +16,22 @@ from django.utils.translation import gettext as _
 
 
 class EmailVerificationStage(stages.EmailVerificationStage):
-    """Ask for an email code only from people who gave an email address.
+    """Ask for an email code only when an email address is how the person got in.
 
-    Email verification is mandatory, which allauth applies to every login. Someone
+    Email verification is mandatory, and allauth applies it to every login. Someone
     who signed up with a mobile number has no address to verify: their number is
-    proven by SMS in the phone verification stage instead.
+    proven by SMS in the phone verification stage instead. Nor is someone who logs
+    in with their confirmed number stopped because an address they added later is
+    still unconfirmed (a mistyped address would lock them out).
     """
 
     def handle(self):
         user = self.login.user
-        if user is not None and not self.login.email and not _has_email(user):
+        if (
+            user is not None
+            and not self.login.email
+            and (user.phone_verified or not _has_email(user))
+        ):
             return None, True
         return super().handle()
 

@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -252,6 +251,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 LMS_SMS_SENDER = os.environ.get("LMS_SMS_SENDER", "lms.accounts.sms.OutboxSmsSender")
 
 WAGTAIL_SITE_NAME = _("Digital skills for everyone")
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "png": "webp", "jpeg": "webp"}

@@ -9,6 +9,8 @@ from .base import env_bool, env_list
 
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+# One-time codes must reach real phones: the development sender only prints them.
+LMS_SMS_SENDER = os.environ["LMS_SMS_SENDER"]
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DATABASES = {

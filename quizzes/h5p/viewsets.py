@@ -316,8 +316,8 @@ class XAPIStatementsDownloadView(PermissionCheckedMixin, View):
 class H5PActivityViewSet(SnippetViewSet):
     """Activities: which package, graded how; with statistics."""
 
-    name = "h5p_activities"
-    url_prefix = "h5p-activities"
+    admin_url_namespace = "h5p_activities"
+    base_url_path = "h5p-activities"
     model = H5PActivity
     icon = "tasks"
     menu_label = _("Activities")

@@ -3,13 +3,17 @@
 import io
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pypdf
 import pytest
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from PIL import Image
+from wagtail.images.models import Image as WagtailImage
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateTemplate
 from certificates.services import certificate_issue
 from lms.models import Enrollment
 
@@ -63,3 +67,30 @@ def qr_payload(pdf: bytes, tmp_path: Path) -> str:
         check=True,
     )
     return result.stdout.decode("utf-8").rstrip("\n")
+
+
+def design(course, **fields) -> CertificateTemplate:
+    values = {
+        "course": course,
+        "title": "GIẤY CHỨNG NHẬN",
+        "body": "Đã hoàn thành khóa học {course}\nThời lượng: {hours} giờ",
+        "hours": Decimal("8"),
+        "issuer_name": "Ủy ban nhân dân xã Tân Phú",
+        "signer_name": "Trần Văn Bình",
+        "signer_title": "Chủ tịch",
+        "accent_colour": "#7A1F1F",
+    }
+    values.update(fields)
+    template = CertificateTemplate(**values)
+    template.save()
+    template.save_revision().publish()
+    template.refresh_from_db()
+    return template
+
+
+def seal_image() -> WagtailImage:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 30, 30)).save(buffer, format="PNG")
+    return WagtailImage.objects.create(
+        title="Con dấu", file=ImageFile(buffer, name="seal.png")
+    )

@@ -3,13 +3,14 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from certificates import services
+from certificates import permissions, services
 from certificates.models import BulkIssue, BulkIssueItem, Certificate
 from certificates.selectors import bulk_issue_progress
 from lms.models import User
-from tests.certificates.helpers import issue
+from tests.certificates.helpers import design, issue, seal_image
 from tests.factories import UserFactory
 
 
@@ -194,3 +195,35 @@ def test_a_superuser_may_certify_anyone(course, people):
     bulk_issue = prepare(admin, course, people)
 
     assert bulk_issue.items.count() == 7
+
+
+def test_an_unreadable_design_image_fails_items_with_a_reason(issuer, course, people):
+    logo = seal_image()
+    design(course, logo_image=logo)
+    logo.file.storage.delete(logo.file.name)
+    bulk_issue = prepare(issuer, course, people)
+
+    services.bulk_issue_start(bulk_issue=bulk_issue, user=issuer)
+
+    progress = bulk_issue_progress(bulk_issue=bulk_issue)
+    assert (progress.failed, progress.status) == (7, "done")
+    assert "ask an editor" in bulk_issue.items.first().error
+    assert not Certificate.objects.exists()
+
+
+def test_team_leader_issues_to_the_residents_their_team_trained(
+    team_leader, course, people, person_in, monkeypatch
+):
+    trained = people[:2]
+    monkeypatch.setattr(permissions, "_people_scopes", [])
+    permissions.register_people_scope(
+        lambda issuer: Q(pk__in=[person.pk for person in trained])
+    )
+
+    bulk_issue = prepare(team_leader, course, people)
+    services.bulk_issue_start(bulk_issue=bulk_issue, user=team_leader)
+
+    assert set(Certificate.objects.values_list("user_id", flat=True)) == {
+        person.pk for person in trained
+    }
+    assert {c.issued_by_id for c in Certificate.objects.all()} == {team_leader.pk}

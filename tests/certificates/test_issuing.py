@@ -2,50 +2,26 @@ import hashlib
 import io
 import unicodedata
 from datetime import date
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pypdf
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
 from django.urls import reverse
-from PIL import Image
-from wagtail.images.models import Image as WagtailImage
 
-from certificates.models import Certificate, CertificateTemplate
+from certificates.models import Certificate
 from certificates.services import certificate_issue_or_get
-from tests.certificates.helpers import issue, pdf_text, pypdf_text, qr_payload
+from tests.certificates.helpers import (
+    design,
+    issue,
+    pdf_text,
+    pypdf_text,
+    qr_payload,
+    seal_image,
+)
 from tests.factories import UserFactory, add_course
 
 NAME = "Nguyễn Thị Ánh Tuyết"
-
-
-def design(course, **fields) -> CertificateTemplate:
-    values = {
-        "course": course,
-        "title": "GIẤY CHỨNG NHẬN",
-        "body": "Đã hoàn thành khóa học {course}\nThời lượng: {hours} giờ",
-        "hours": Decimal("8"),
-        "issuer_name": "Ủy ban nhân dân xã Tân Phú",
-        "signer_name": "Trần Văn Bình",
-        "signer_title": "Chủ tịch",
-        "accent_colour": "#7A1F1F",
-    }
-    values.update(fields)
-    template = CertificateTemplate(**values)
-    template.save()
-    template.save_revision().publish()
-    template.refresh_from_db()
-    return template
-
-
-def seal_image() -> WagtailImage:
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 300), (200, 30, 30)).save(buffer, format="PNG")
-    return WagtailImage.objects.create(
-        title="Con dấu", file=ImageFile(buffer, name="seal.png")
-    )
 
 
 @pytest.mark.parametrize("form", ["NFC", "NFD"])

@@ -12,7 +12,9 @@ def test_local_formats_are_stored_as_e164(typed):
     assert phone_to_e164(typed) == "+84912345678"
 
 
-@pytest.mark.parametrize("typed", ["", "0123", "0212345678", "abc", "09123456789"])
+@pytest.mark.parametrize(
+    "typed", ["", "0123", "0212345678", "abc", "09123456789", "+1 202 555 0143"]
+)
 def test_invalid_numbers_are_refused(typed):
     with pytest.raises(ValidationError):
         phone_to_e164(typed)

@@ -377,9 +377,22 @@ def test_a_quiz_with_attempts_is_not_deleted(editor, learner, stats_quiz, lesson
     response = editor.post(reverse(DELETE, args=[quiz.pk]), follow=True)
 
     assert Quiz.objects.filter(pk=quiz.pk).exists()
-    assert "has attempts by learners, so it cannot be deleted" in (
+    assert "“Thống kê” has attempts by learners, so it cannot be deleted." in (
         response.content.decode()
     )
+
+
+def test_bulk_delete_keeps_quizzes_with_attempts(editor, learner, stats_quiz, lessons):
+    quiz, _hard, _easy = stats_quiz
+    untaken = QuizFactory(title="Chưa ai làm")
+    lesson = place_quiz(lessons[0], quiz)
+    take(learner, quiz, lesson, right=True)
+    url = reverse("wagtail_bulk_action", args=["quizzes", "quiz", "delete"])
+
+    response = editor.post(f"{url}?id={quiz.pk}&id={untaken.pk}", follow=True)
+
+    assert set(Quiz.objects.values_list("pk", flat=True)) == {quiz.pk, untaken.pk}
+    assert "has attempts by learners" in response.content.decode()
 
 
 def test_an_untaken_quiz_can_be_deleted(editor):

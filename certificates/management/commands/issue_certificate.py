@@ -8,6 +8,7 @@ and course, rendered once and stored.
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from certificates import services
 from certificates.models import Certificate
@@ -26,7 +27,9 @@ def _user(identifier: str) -> User:
             raise CommandError(" ".join(error.messages)) from error
         user = User.objects.filter(phone=phone).first()
     if user is None:
-        raise CommandError(f"Nobody has the phone number or email {identifier!r}.")
+        raise CommandError(
+            _("Nobody has the phone number or email %(value)s.") % {"value": identifier}
+        )
     return user
 
 
@@ -35,10 +38,13 @@ def _course(slug: str):
 
     courses = list(CoursePage.objects.filter(slug=slug))
     if not courses:
-        raise CommandError(f"No course has the slug {slug!r}.")
+        raise CommandError(_("No course has the slug %(slug)s.") % {"slug": slug})
     if len(courses) > 1:
         paths = ", ".join(course.url_path for course in courses)
-        raise CommandError(f"Several courses have the slug {slug!r}: {paths}.")
+        raise CommandError(
+            _("Several courses have the slug %(slug)s: %(paths)s.")
+            % {"slug": slug, "paths": paths}
+        )
     return courses[0]
 
 
@@ -66,10 +72,16 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         if created:
-            self.stdout.write(self.style.SUCCESS(f"Issued {certificate.code}"))
+            self.stdout.write(
+                self.style.SUCCESS(_("Issued %(code)s") % {"code": certificate.code})
+            )
+        elif certificate.is_revoked:
+            self.stdout.write(
+                _("Already issued %(code)s (revoked)") % {"code": certificate.code}
+            )
         else:
-            state = " (revoked)" if certificate.is_revoked else ""
-            self.stdout.write(f"Already issued {certificate.code}{state}")
+            self.stdout.write(_("Already issued %(code)s") % {"code": certificate.code})
+        # Field labels stay fixed so scripts can read the output.
         self.stdout.write(f"Name: {certificate.recipient_name}")
         self.stdout.write(f"Course: {certificate.course_title}")
         self.stdout.write(f"PDF: {_location(certificate)}")

@@ -2,7 +2,9 @@
 
 from django.contrib.auth.models import Group
 
-from .conftest import PASSWORD
+from tests.factories import UserFactory
+
+from .conftest import PASSWORD, last_email_code
 
 
 def test_admin_sends_anonymous_visitors_to_our_login(client, db):
@@ -41,3 +43,21 @@ def test_someone_without_admin_rights_is_told_so_without_a_redirect_loop(
         "You do not have permission to access the admin." in str(message)
         for message in response.context["messages"]
     )
+
+
+def test_editor_added_in_the_admin_confirms_the_address_at_first_login(client, db):
+    """Accounts created in the Wagtail admin have no confirmed address yet."""
+    editor = UserFactory(email="bientap@example.vn")
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": editor.email, "password": PASSWORD, "next": "/admin/"},
+    )
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    response = client.post(
+        "/accounts/confirm-email/", {"code": last_email_code(editor.email)}
+    )
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

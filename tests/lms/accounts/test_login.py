@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 
 from lms.accounts import sms
+from tests.factories import UserFactory
 
 from .conftest import PASSWORD, last_email_code, last_sms_code, messages_of
 
@@ -203,3 +205,26 @@ def test_unknown_email_asking_for_a_code_is_told_by_email(client, db):
     [message] = mail.outbox
     assert message.subject == "No account uses this email address"
     assert "http://testserver/accounts/signup/" in message.body
+
+
+def test_an_unconfirmed_email_added_later_does_not_block_phone_login(
+    client, phone_user
+):
+    EmailAddress.objects.create(user=phone_user, email="sai@example.vn", primary=True)
+
+    client.post(REQUEST_CODE, {"phone": "0912345678"})
+    response = client.post(CONFIRM_CODE, {"code": last_sms_code()})
+
+    assert response["Location"] == "/learning/"
+    assert mail.outbox == []
+
+
+def test_an_unconfirmed_email_must_be_confirmed_to_log_in_with_it(client, db):
+    user = UserFactory(email="moi@example.vn")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True)
+
+    response = client.post(LOGIN, {"login": "moi@example.vn", "password": PASSWORD})
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    client.post("/accounts/confirm-email/", {"code": last_email_code(user.email)})
+    assert client.get("/learning/").wsgi_request.user == user

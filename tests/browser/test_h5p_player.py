@@ -1,0 +1,266 @@
+"""H5P activities played in a lesson by Chromium: answers reach the server, which
+grades them; passing lets the lesson complete.
+
+The tiny true-or-false package the project writes itself runs everywhere; the real
+H5P packages come from the shared sample folder beside the repository.
+"""
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+from wagtail.models import Collection, Locale, Page
+
+from courses.models import LessonPage
+from lms.models import LessonProgress
+from lms.services import enrollment_create
+from quizzes.h5p import selectors
+from quizzes.h5p.models import H5PAttempt, H5PResult, H5PUserState, XAPIStatement
+from tests.factories import UserFactory, add_course, build_site
+from tests.quizzes.h5p.activities import activity_create, place_activity
+from tests.quizzes.h5p.builders import SHARED_PACKAGES, needs_shared_packages
+from tests.quizzes.h5p.packages import true_false
+
+pytestmark = pytest.mark.browser
+
+
+def _wagtail_roots() -> None:
+    """What Wagtail's migrations create and the flush of a live-server test removes."""
+    locale, _created = Locale.objects.get_or_create(
+        language_code=settings.LANGUAGE_CODE
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
+@pytest.fixture
+def course_lessons(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _wagtail_roots()
+    _home, catalogue = build_site()
+    course = add_course(catalogue, title="An toàn khi dùng điện thoại", lessons=2)
+    return course, list(LessonPage.objects.live().child_of(course).order_by("path"))
+
+
+@pytest.fixture
+def learner(course_lessons, log_in):
+    course, _lessons = course_lessons
+    user = UserFactory()
+    enrollment_create(user=user, course=course)
+    log_in(user)
+    return user
+
+
+def open_activity(page, package: bytes, lesson: LessonPage, **fields):
+    """Place an activity in ``lesson``, open the lesson, wait for the player."""
+    activity = activity_create(package, **fields)
+    place_activity(lesson, activity)
+    page.goto(lesson.url)
+    page.wait_for_function("window.lmsH5P && window.lmsH5P.ready === true")
+    return activity, page.frame_locator(f"#h5p-activity-{activity.pk} iframe.h5p-iframe")
+
+
+def status(page, activity):
+    return page.locator(f"#h5p-activity-{activity.pk} [data-h5p-status]")
+
+
+def complete_lesson(page, lesson) -> None:
+    page.locator(f"form[action='/learning/lessons/{lesson.pk}/complete/'] button").click()
+    page.wait_for_load_state()
+
+
+def progress(user, lesson) -> str | None:
+    return (
+        LessonProgress.objects.filter(enrollment__user=user, lesson=lesson)
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
+def shared(name: str) -> bytes:
+    return (SHARED_PACKAGES / name).read_bytes()
+
+
+def test_the_projects_own_package_is_played_graded_and_completes_the_lesson(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, second) = course_lessons
+    activity, frame = open_activity(page, true_false(), first, pass_mark=100)
+
+    expect(frame.locator(".lms-tiny-question")).to_contain_text("mã OTP")
+    frame.get_by_role("button", name="Đúng").click()
+    expect(status(page, activity)).to_contain_text("This attempt: 0 of 1 points (0%).")
+    complete_lesson(page, first)
+    assert progress(learner, first) == LessonProgress.Status.OPENED
+
+    page.goto(first.url)
+    page.wait_for_function("window.lmsH5P && window.lmsH5P.ready === true")
+    frame.get_by_role("button", name="Sai").click()
+    expect(status(page, activity)).to_contain_text("You have passed this activity.")
+
+    attempts = list(
+        H5PAttempt.objects.order_by("number").values_list("raw_score", "scoring")
+    )
+    assert attempts == [(0.0, "server"), (1.0, "server")]
+    assert XAPIStatement.objects.filter(user=learner, verb="answered").count() == 2
+    complete_lesson(page, first)
+    page.wait_for_url(f"**{second.url}")
+    assert progress(learner, first) == LessonProgress.Status.COMPLETED
+
+
+def test_answers_made_offline_are_sent_once_back_online(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, frame = open_activity(page, true_false(), first)
+
+    page.context.set_offline(True)
+    frame.get_by_role("button", name="Sai").click()
+    expect(status(page, activity)).to_contain_text("You are offline.")
+    assert not XAPIStatement.objects.exists()
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+    expect(status(page, activity)).to_contain_text("You have passed this activity.")
+    assert XAPIStatement.objects.filter(verb="answered").count() == 1
+    assert H5PResult.objects.get(user=learner).passed
+
+
+@needs_shared_packages
+def test_real_true_false_wrong_then_right(browser_page, course_lessons, learner):
+    page = browser_page
+    _course, (first, second) = course_lessons
+    activity, frame = open_activity(page, shared("true-false.h5p"), first)
+
+    frame.get_by_role("radio", name="True").click()
+    frame.get_by_role("button", name="Check").click()
+    expect(status(page, activity)).to_contain_text("0 of 1 points")
+    frame.get_by_role("button", name="Retry").click()
+    frame.get_by_role("radio", name="False").click()
+    frame.get_by_role("button", name="Check").click()
+    expect(status(page, activity)).to_contain_text("You have passed this activity.")
+
+    assert list(
+        H5PAttempt.objects.order_by("number").values_list("percent", flat=True)
+    ) == [0, 100]
+    complete_lesson(page, first)
+    page.wait_for_url(f"**{second.url}")
+
+
+@needs_shared_packages
+def test_real_multiple_choice_wrong_then_right(browser_page, course_lessons, learner):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, frame = open_activity(page, shared("multi-choice.h5p"), first)
+
+    frame.locator(".h5p-answer", has_text="Blue").click()
+    frame.get_by_role("button", name="Check").click()
+    expect(status(page, activity)).to_contain_text("0 of 1 points")
+    frame.get_by_role("button", name="Retry").click()
+    frame.locator(".h5p-answer", has_text="Very dark purple").click()
+    frame.get_by_role("button", name="Check").click()
+    expect(status(page, activity)).to_contain_text("1 of 1 points (100%)")
+
+    assert H5PResult.objects.get(user=learner).passed
+    assert set(XAPIStatement.objects.values_list("response", flat=True)) >= {"1", "0"}
+
+
+@needs_shared_packages
+def test_real_single_choice_set_is_totalled_by_the_server(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, frame = open_activity(
+        page, shared("single-choice-set.h5p"), first, pass_mark=60
+    )
+
+    for answer in ["Wolfberries", "Africa", "Dried"]:
+        current = frame.locator(".h5p-sc-slide.h5p-sc-current-slide")
+        current.locator(".h5p-sc-alternative", has_text=answer).click()
+        page.wait_for_timeout(2_500)
+    expect(status(page, activity)).to_contain_text("2 of 3 points (66.67%)")
+
+    attempt = H5PAttempt.objects.get()
+    assert (attempt.raw_score, attempt.scoring, attempt.passed) == (2, "server", True)
+    wrong = XAPIStatement.objects.exclude(sub_content_id="").get(correct=False)
+    assert wrong.response == "1"
+    assert wrong.attempt == attempt
+
+
+@needs_shared_packages
+def test_real_fill_in_the_blanks_is_self_reported(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, frame = open_activity(page, shared("fill-in-the-blanks.h5p"), first)
+
+    blanks = frame.locator("input.h5p-text-input")
+    for index, word in enumerate(["blue", "Cloud", "red"]):
+        blanks.nth(index).fill(word)
+        blanks.nth(index).press("Tab")
+    expect(status(page, activity)).to_contain_text("2 of 3 points")
+
+    attempt = H5PAttempt.objects.get()
+    assert (attempt.raw_score, attempt.max_score) == (2, 3)
+    assert attempt.scoring == "self_reported"
+    assert not H5PResult.objects.get(user=learner).passed
+
+
+@needs_shared_packages
+def test_real_question_set_reports_its_total_after_finish(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, frame = open_activity(page, shared("question-set.h5p"), first)
+
+    for _question in range(9):
+        current = frame.locator(".question-container:visible").first
+        true_choice = current.locator(".h5p-true-false-answer", has_text="True")
+        if true_choice.count():
+            true_choice.first.click()
+        blank = current.locator("input.h5p-text-input")
+        if blank.count():
+            blank.first.fill("Norway")
+        current.locator("button.h5p-question-check-answer:visible").first.click()
+        finish = current.locator("button.h5p-question-finish:visible")
+        if finish.count():
+            finish.first.click()
+            break
+        current.locator(".h5p-question-next:visible").first.click()
+    expect(status(page, activity)).to_contain_text("This attempt:")
+
+    attempt = H5PAttempt.objects.get()
+    assert attempt.scoring == "self_reported"
+    assert attempt.max_score == 14
+    children = XAPIStatement.objects.filter(attempt=attempt, verb="answered")
+    assert children.filter(scoring="server").count() == 4
+    assert children.count() == 9
+
+
+@needs_shared_packages
+def test_resume_state_is_saved_and_given_back(
+    browser_page, course_lessons, learner, monkeypatch
+):
+    monkeypatch.setattr(selectors, "SAVE_EVERY_SECONDS", 1)
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, frame = open_activity(page, shared("true-false.h5p"), first)
+
+    frame.get_by_role("radio", name="False").click()
+    for _tick in range(20):
+        if H5PUserState.objects.filter(activity=activity).exists():
+            break
+        page.wait_for_timeout(500)
+    assert H5PUserState.objects.get(activity=activity).enrollment.user == learner
+
+    page.reload()
+    page.wait_for_function("window.lmsH5P && window.lmsH5P.ready === true")
+    expect(frame.get_by_role("radio", name="False")).to_have_attribute(
+        "aria-checked", "true"
+    )

@@ -1,0 +1,101 @@
+"""The H5P block in a lesson: the player loads only where an activity is."""
+
+import json
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+from .activities import activity_create, answer_true_false, place_activity, state_url
+from .packages import true_false
+
+pytestmark = pytest.mark.django_db
+
+PLAYER_SCRIPT = "/static/h5p/player.js"
+BUNDLE = "/static/h5p-player/main.bundle.js"
+
+
+def config_of(html: str, activity) -> dict:
+    match = re.search(
+        rf'<script id="h5p-config-{activity.pk}" type="application/json">(.*?)</script>',
+        html,
+        re.S,
+    )
+    assert match, "the block carries its player configuration"
+    return json.loads(match.group(1))
+
+
+def test_a_lesson_with_an_activity_loads_the_player(learner, user, lessons):
+    activity = activity_create(true_false(), title="Mã OTP", pass_mark=100)
+    lesson = place_activity(lessons[0], activity)
+
+    html = learner.get(lesson.url).content.decode()
+
+    assert PLAYER_SCRIPT in html
+    assert f'data-h5p-bundle="{BUNDLE}"' in html
+    assert "Mã OTP" in html
+    assert "Pass mark: 100%" in html
+    assert "Required to complete the lesson" in html
+    config = config_of(html, activity)
+    player = config["player"]
+    assert player["xAPIObjectIRI"] == activity.iri
+    assert player["h5pJsonPath"] == (
+        f"/h5p/lessons/{lesson.pk}/activities/{activity.pk}/files/{activity.package_id}"
+    )
+    assert player["frameJs"] == "/static/h5p-player/frame.bundle.js"
+    assert player["ajax"]["contentUserDataUrl"] == (
+        f"/h5p/lessons/{lesson.pk}/activities/{activity.pk}/state/:dataType/:subContentId/"
+    )
+    assert user.email not in json.dumps(config)
+    assert config["statementsUrl"] == reverse(
+        "h5p:statements", kwargs={"lesson_id": lesson.pk, "activity_id": activity.pk}
+    )
+    assert config["csrfToken"]
+
+
+def test_a_lesson_without_an_activity_stays_light(learner, lessons):
+    html = learner.get(lessons[0].url).content.decode()
+
+    assert PLAYER_SCRIPT not in html
+    assert "h5p-player" not in html
+
+
+def test_the_saved_state_is_handed_to_the_player(learner, lessons):
+    activity = activity_create(true_false())
+    lesson = place_activity(lessons[0], activity)
+    learner.post(state_url(lesson, activity), {"data": '{"answer":"true"}'})
+
+    config = config_of(learner.get(lesson.url).content.decode(), activity)
+
+    assert config["player"]["contentUserData"] == [{"state": '{"answer":"true"}'}]
+
+
+def test_the_block_shows_the_learners_grade(learner, lessons):
+    activity = activity_create(true_false())
+    lesson = place_activity(lessons[0], activity)
+    answer_true_false(learner, lesson, activity, "false")
+
+    html = learner.get(lesson.url).content.decode()
+
+    assert "Your grade: 100% (best attempt, 1 attempt)." in html
+    assert "You have passed this activity." in html
+
+
+def test_editors_preview_the_activity_without_recording(lessons):
+    activity = activity_create(true_false())
+    lesson = place_activity(lessons[0], activity)
+    request = RequestFactory().get(lesson.url)
+    request.user = UserFactory(is_superuser=True)
+
+    html = lesson.serve_preview(request, "").render().content.decode()
+
+    config = config_of(html, activity)
+    assert "statementsUrl" not in config
+    assert "user" not in config["player"]
+    assert config["player"]["h5pJsonPath"] == (
+        f"/h5p/preview/activities/{activity.pk}/files/{activity.package_id}"
+    )
+    assert "Preview: answers are not recorded." in html
