@@ -3,13 +3,14 @@
 from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from courses.blocks import lesson_body_blocks
@@ -57,8 +58,24 @@ class CoursePageMixin(VietnameseSlugMixin):
         return super().route(request, path_components)
 
     def get_view_restrictions(self):
+        """Restrictions on this page and its ancestors, read in one query.
+
+        Ancestors are found from the tree path rather than fetched first; an alias
+        among them contributes its source's restrictions, as in Wagtail.
+        """
         if not hasattr(self, "_view_restrictions"):
-            self._view_restrictions = list(super().get_view_restrictions())
+            paths = [
+                self.path[:end]
+                for end in range(self.steplen, len(self.path) + 1, self.steplen)
+            ]
+            sources = Page.objects.filter(
+                path__in=paths, alias_of__isnull=False
+            ).values("alias_of")
+            self._view_restrictions = list(
+                PageViewRestriction.objects.filter(
+                    Q(page__path__in=paths) | Q(page__in=sources)
+                ).select_related("page")
+            )
         return self._view_restrictions
 
 
