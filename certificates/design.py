@@ -52,7 +52,7 @@ def default_design() -> Design:
     """
     return Design(
         title=_("CERTIFICATE OF COMPLETION"),
-        body=_("has completed the course {course}\nCompleted on {date}"),
+        body=_("has completed the course {course}"),
         issuer_name=str(settings.WAGTAIL_SITE_NAME),
         signer_name="",
         signer_title="",

@@ -306,6 +306,11 @@ class H5PAttempt(models.Model):
     passed = models.BooleanField(_("passed"))
     finished_at = models.DateTimeField(_("finished at"), default=timezone.now)
 
+    # Learning records point at activities, lessons and learners, but nobody asks
+    # "where is this activity used?" of them; indexing every save would cost
+    # more than the statement itself.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("H5P attempt")
         verbose_name_plural = _("H5P attempts")
@@ -348,6 +353,8 @@ class H5PResult(models.Model):
     passed = models.BooleanField(_("passed"), default=False)
     passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("H5P result")
@@ -426,6 +433,8 @@ class XAPIStatement(models.Model):
     timestamp = models.DateTimeField(_("timestamp (browser)"), null=True, blank=True)
     stored_at = models.DateTimeField(_("stored at"), default=timezone.now)
 
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("xAPI statement")
         verbose_name_plural = _("xAPI statements")
@@ -467,6 +476,8 @@ class H5PUserState(models.Model):
     data = models.TextField()
     preload = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("H5P resume state")

@@ -166,8 +166,10 @@ class StatementOutcome:
     ``duplicate`` when a statement with the same id had been stored before (a
     replay or an offline resend): nothing was stored or graded again.
     ``attempt`` is the attempt the statement finished, if any; ``result`` the
-    learner's grade for the activity as it now stands; ``course_completed`` when
-    passing completed the course.
+    learner's grade for the activity as it now stands, when the statement finished
+    an attempt or repeated one already stored (None otherwise: a child's answer or
+    a start changes no grade); ``course_completed`` when passing completed the
+    course.
     """
 
     statement: XAPIStatement
@@ -390,12 +392,8 @@ def xapi_statement_record(
         and statement.max_score
     )
     if not finishes:
-        return StatementOutcome(
-            statement=statement,
-            result=H5PResult.objects.filter(
-                enrollment=enrollment, activity=activity
-            ).first(),
-        )
+        # A child's answer or a start changes no grade: nothing more to read.
+        return StatementOutcome(statement=statement, result=None)
     attempt, result, newly_passed = _attempt_record(
         statement=statement, activity=activity, key=key, lesson=lesson
     )

@@ -186,7 +186,10 @@ def statements(request, lesson_id: int, activity_id: int):
 
 def _outcome_json(outcome: services.StatementOutcome, activity: H5PActivity) -> dict:
     attempt, result = outcome.attempt, outcome.result
-    message = selectors.result_message(result=result, activity=activity)
+    # Only statements that change (or repeat) a grade have something to tell.
+    message = ""
+    if result is not None:
+        message = selectors.result_message(result=result, activity=activity)
     if attempt is not None and not outcome.duplicate:
         message = selectors.attempt_message(attempt) + " " + message
     if outcome.course_completed:

@@ -1,0 +1,1 @@
+/* H5P.SingleChoiceSet */

@@ -1,0 +1,218 @@
+"""xAPI statements accepted per second on one process, through Django's test client.
+
+Migrates a temporary SQLite database (or the one named by DATABASE_URL), builds a
+course whose first lesson holds two H5P activities the project's test packages
+provide (a true-or-false question and a set of three single-choice questions),
+enrols 20 learners, then sends statements round-robin as the lesson page would:
+per round, a learner answers the true-or-false question (an attempt, graded by the
+server), answers the three choices of the set (children, scored but not
+finishing) and the set completes (an attempt totalled from the children), and
+one statement of the round is sent again (a replay, stored once). Every request
+goes through the whole stack: middleware, session, permission checks (enrolment,
+lesson unlocked), parsing, scoring, storing, grading.
+
+Rates are counted in this process's CPU time (the server's work, including
+SQLite's), so other work on a shared machine does not lower them; the wall-clock
+rate is printed beside them.
+
+Run: .venv/bin/python bench/xapi_intake.py [--rounds N]
+Prints the figures (target: at least 300 statements per second), then one JSON line.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+SCRATCH = tempfile.TemporaryDirectory(prefix="bench-xapi-")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH.name}/bench.sqlite3"
+    os.environ["DJANGO_MEDIA_ROOT"] = f"{SCRATCH.name}/media"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.db import reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from courses.models import CourseIndexPage, LessonPage  # noqa: E402
+from lms.models import User  # noqa: E402
+from quizzes.h5p.models import H5PAttempt, XAPIStatement  # noqa: E402
+from tests.factories import add_course, build_site  # noqa: E402
+from tests.quizzes.h5p.activities import (  # noqa: E402
+    activity_create,
+    place_activity,
+    statement,
+)
+from tests.quizzes.h5p.packages import (  # noqa: E402
+    SCS_CHILDREN,
+    single_choice_set,
+    true_false,
+)
+
+LEARNERS = 20
+WARM_UP_ROUNDS = 5
+TARGET_PER_SECOND = 300
+
+
+def build():
+    catalogue = CourseIndexPage.objects.first()
+    if catalogue is None:
+        _home, catalogue = build_site()
+    course = add_course(catalogue, title=f"Đo xAPI {time.time_ns()}", lessons=3)
+    lesson = LessonPage.objects.child_of(course).order_by("path").first()
+    question = activity_create(true_false(), title="Mã OTP")
+    choices = activity_create(single_choice_set(), title="VNeID nhanh")
+    place_activity(lesson, question)
+    place_activity(lesson, choices)
+    clients = []
+    for number in range(LEARNERS):
+        user = User.objects.create_user(
+            username=f"bench-xapi-{time.time_ns()}-{number}",
+            email=f"bench-xapi-{time.time_ns()}-{number}@example.vn",
+            password="correct horse battery",
+        )
+        client = Client()
+        client.force_login(user)
+        client.post(reverse("enroll", args=[course.pk]))
+        clients.append(client)
+    return lesson, question, choices, clients
+
+
+def round_statements(question, choices, number: int) -> list[tuple[str, object, dict]]:
+    """What one learner's page sends in one round: (kind, activity, statement)."""
+    right = number % 2 == 0
+    sent = [
+        (
+            "answer",
+            question,
+            statement(
+                question,
+                response="false" if right else "true",
+                raw=1 if right else 0,
+                maximum=1,
+            ),
+        )
+    ]
+    for child in SCS_CHILDREN:
+        sent.append(
+            (
+                "child",
+                choices,
+                statement(
+                    choices,
+                    child=child,
+                    response="0" if right else "1",
+                    raw=1,
+                    maximum=1,
+                ),
+            )
+        )
+    sent.append(
+        ("set", choices, statement(choices, verb="completed", raw=3, maximum=3))
+    )
+    sent.append(("replay", question, sent[0][2]))
+    return sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    lesson, question, choices, clients = build()
+    urls = {
+        activity.pk: reverse(
+            "h5p:statements",
+            kwargs={"lesson_id": lesson.pk, "activity_id": activity.pk},
+        )
+        for activity in (question, choices)
+    }
+    print(f"setup: {time.perf_counter() - started:.1f} s")
+
+    timings: dict[str, list[float]] = {}
+    queries: dict[str, list[int]] = {}
+    total_seconds = 0.0
+    total_cpu = 0.0
+    sent_count = 0
+    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        for number in range(args.rounds + WARM_UP_ROUNDS):
+            client = clients[number % LEARNERS]
+            for kind, activity, data in round_statements(question, choices, number):
+                body = json.dumps(data)
+                reset_queries()
+                with CaptureQueriesContext(connection) as captured:
+                    began = time.perf_counter()
+                    began_cpu = time.process_time()
+                    response = client.post(
+                        urls[activity.pk], body, content_type="application/json"
+                    )
+                    cpu = time.process_time() - began_cpu
+                    elapsed = time.perf_counter() - began
+                assert response.status_code == 200, response.content[:300]
+                if number >= WARM_UP_ROUNDS:
+                    timings.setdefault(kind, []).append(elapsed * 1000)
+                    queries.setdefault(kind, []).append(len(captured))
+                    total_seconds += elapsed
+                    total_cpu += cpu
+                    sent_count += 1
+
+    per_second = sent_count / total_cpu
+    wall_per_second = sent_count / total_seconds
+    stored = XAPIStatement.objects.count()
+    attempts = H5PAttempt.objects.count()
+    print(f"learners: {LEARNERS}, rounds timed: {args.rounds} (after {WARM_UP_ROUNDS})")
+    print(f"statements sent: {sent_count}, stored in all: {stored}, attempts: {attempts}")
+    figures = {}
+    for kind, values in timings.items():
+        values.sort()
+        median = statistics.median(values)
+        p95 = values[max(0, round(0.95 * len(values)) - 1)]
+        figures[kind] = {
+            "median_ms": round(median, 2),
+            "p95_ms": round(p95, 2),
+            "queries": [min(queries[kind]), max(queries[kind])],
+        }
+        print(
+            f"  {kind:7s} median {median:5.2f} ms  p95 {p95:5.2f} ms  "
+            f"queries {min(queries[kind])}–{max(queries[kind])}"
+        )
+    print(
+        f"accepted: {per_second:.0f} statements/s of CPU time on one process "
+        f"(target ≥ {TARGET_PER_SECOND}/s); wall clock: {wall_per_second:.0f}/s"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "xapi_intake",
+                "database": connection.vendor,
+                "debug": settings.DEBUG,
+                "statements": sent_count,
+                "statements_per_second": round(per_second, 1),
+                "wall_statements_per_second": round(wall_per_second, 1),
+                "kinds": figures,
+                "target_per_second": TARGET_PER_SECOND,
+                "meets_target": per_second >= TARGET_PER_SECOND,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
