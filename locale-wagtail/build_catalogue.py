@@ -1,12 +1,13 @@
 """Rebuild the supplementary Vietnamese catalogues for Wagtail's admin.
 
-Collects every msgid from the English catalogues of the installed Wagtail, keeps
-those that Wagtail's own Vietnamese catalogues leave untranslated, carries over the
-translations already written here, then writes vi/LC_MESSAGES/<domain>.po and
-compiles it with msgfmt. Only the English (source) and Vietnamese catalogues are
-read, so no other language's wording can leak in.
+Collects every msgid from the English catalogues of the installed Wagtail (and of
+the Django catalogues the admin shows), keeps those that no installed Vietnamese
+catalogue translates yet, carries over the translations already written here, then
+writes vi/LC_MESSAGES/<domain>.po and compiles it with msgfmt. Only the English
+(source) and Vietnamese catalogues are read, so no other language's wording can
+leak in.
 
-Run after a Wagtail upgrade:  python locale-wagtail/build_catalogue.py
+Run after a Wagtail or Django upgrade:  python locale-wagtail/build_catalogue.py
 """
 
 from __future__ import annotations
@@ -17,23 +18,27 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import django
 import wagtail
 
 HERE = Path(__file__).resolve().parent
 DOMAINS = ("django", "djangojs")
+# Every Wagtail catalogue, plus the Django ones whose strings the admin shows
+# (relative times, form validation, password fields); None means all of them.
+SOURCES = ((wagtail, None), (django, ("conf", "contrib/auth")))
 # Catalogues editors meet most come first in the file, so they are read first.
 PRIORITY = (
-    "admin",
-    "",
-    "images",
-    "documents",
-    "snippets",
-    "embeds",
-    "users",
-    "contrib/forms",
-    "contrib/redirects",
-    "contrib/settings",
-    "search",
+    "wagtail/admin",
+    "wagtail",
+    "wagtail/images",
+    "wagtail/documents",
+    "wagtail/snippets",
+    "wagtail/embeds",
+    "wagtail/users",
+    "wagtail/contrib/forms",
+    "wagtail/contrib/redirects",
+    "wagtail/contrib/settings",
+    "wagtail/search",
 )
 HEADER = (
     "Project-Id-Version: Wagtail supplementary catalogue\n"
@@ -161,21 +166,31 @@ def format_entry(entry: Entry) -> str:
     return "\n".join(lines)
 
 
-def app_of(po_path: Path, wagtail_dir: Path) -> str:
-    return po_path.relative_to(wagtail_dir).parents[3].as_posix().strip(".")
+def source_catalogues(domain: str, language: str) -> list[tuple[str, Path]]:
+    """(name, path) of every catalogue in the sources, most important first."""
+    found = []
+    for package, apps in SOURCES:
+        root = Path(package.__file__).resolve().parent
+        for path in root.glob(f"**/locale/{language}/LC_MESSAGES/{domain}.po"):
+            app = path.relative_to(root).parents[3].as_posix().strip(".")
+            if apps is None or app in apps:
+                found.append((f"{package.__name__}/{app}".rstrip("/"), path))
+    return sorted(found, key=lambda item: catalogue_order(item[0]))
 
 
-def catalogue_order(app: str) -> tuple[int, str]:
-    rank = PRIORITY.index(app) if app in PRIORITY else len(PRIORITY)
-    return (rank, app)
+def catalogue_order(name: str) -> tuple[int, str]:
+    rank = PRIORITY.index(name) if name in PRIORITY else len(PRIORITY)
+    return (rank, name)
 
 
-def build(domain: str, wagtail_dir: Path, out_dir: Path) -> dict[str, list[int]]:
+def build(domain: str, out_dir: Path) -> dict[str, list[int]]:
     """Write <domain>.po; return per source catalogue [missing, translated]."""
     catalogue_path = out_dir / f"{domain}.po"
+    # Django merges every app's catalogue into one, so a msgid that any source
+    # already translates is Vietnamese in the admin whichever app it comes from.
     done_upstream = {
         entry.key
-        for path in wagtail_dir.glob(f"**/locale/vi/LC_MESSAGES/{domain}.po")
+        for _, path in source_catalogues(domain, "vi")
         for entry in parse_po(path)
         if entry.translated
     }
@@ -184,19 +199,13 @@ def build(domain: str, wagtail_dir: Path, out_dir: Path) -> dict[str, list[int]]
         if catalogue_path.exists()
         else {}
     )
-    english = sorted(
-        wagtail_dir.glob(f"**/locale/en/LC_MESSAGES/{domain}.po"),
-        key=lambda path: catalogue_order(app_of(path, wagtail_dir)),
-    )
     merged: dict[tuple[str | None, str], Entry] = {}
     counts: dict[str, list[int]] = {}
-    for path in english:
-        app = app_of(path, wagtail_dir)
-        prefix = "/".join(filter(None, ["wagtail", app]))
+    for name, path in source_catalogues(domain, "en"):
         for entry in parse_po(path):
             if entry.key in done_upstream:
                 continue
-            refs = [f"{prefix}/{ref}" for ref in entry.references]
+            refs = [f"{name}/{ref}" for ref in entry.references]
             if entry.key in merged:
                 merged[entry.key].references += refs
                 continue
@@ -207,12 +216,12 @@ def build(domain: str, wagtail_dir: Path, out_dir: Path) -> dict[str, list[int]]
             if previous and "fuzzy" in previous.flags and "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
             merged[entry.key] = entry
-            tally = counts.setdefault(prefix, [0, 0])
+            tally = counts.setdefault(name, [0, 0])
             tally[0] += 1
             tally[1] += entry.translated
     dropped = len(ours.keys() - merged.keys())
     if dropped:
-        print(f"{domain}: {dropped} translations no longer used by Wagtail, dropped")
+        print(f"{domain}: dropped {dropped} translations no longer needed")
     header = format_field("msgstr", HEADER)
     body = "\n\n".join(format_entry(entry) for entry in merged.values())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -236,12 +245,9 @@ def main() -> int:
         help="folder for the .po and .mo files",
     )
     args = parser.parse_args()
-    wagtail_dir = Path(wagtail.__file__).resolve().parent
-    print(f"Wagtail {wagtail.__version__}")
+    print(f"Wagtail {wagtail.__version__}, Django {django.__version__}")
     for domain in DOMAINS:
-        for source, (missing, translated) in build(
-            domain, wagtail_dir, args.out
-        ).items():
+        for source, (missing, translated) in build(domain, args.out).items():
             print(f"{domain:9} {source:35} {translated:5}/{missing:<5} translated")
     return 0
 
