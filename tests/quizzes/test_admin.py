@@ -309,7 +309,7 @@ def test_statistics_show_attempts_average_pass_rate_and_missed_questions(
     assert 'data-stat="in-progress">1<' in page
     assert 'data-stat="learners">2<' in page
     assert 'data-stat="learners-passed">2<' in page
-    assert 'data-stat="average-score">62,5%<' in page
+    assert 'data-stat="average-score">62.5%<' in page
     assert 'data-stat="pass-rate">50%<' in page
     assert page.index("Câu khó") < page.index("Câu dễ")
     # Wrong, answered, share wrong.
