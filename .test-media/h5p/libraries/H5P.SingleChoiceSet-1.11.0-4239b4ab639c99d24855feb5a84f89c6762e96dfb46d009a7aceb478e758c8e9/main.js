@@ -1,1 +1,0 @@
-/* H5P.SingleChoiceSet */
