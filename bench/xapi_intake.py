@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,9 +41,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.db import reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -128,87 +126,126 @@ def round_statements(question, choices, number: int) -> list[tuple[str, object, 
     return sent
 
 
+def send_rounds(client_for, rounds, question, choices, urls, *, batch: bool):
+    """Send ``rounds`` rounds; return per-kind timings, queries and totals."""
+    timings: dict[str, list[float]] = {}
+    queries: dict[str, list[int]] = {}
+    totals = {"statements": 0, "wall": 0.0, "cpu": 0.0}
+    for number in rounds:
+        client = client_for(number)
+        sent = round_statements(question, choices, number)
+        if batch:
+            # The page's offline queue: each activity's statements in one request.
+            requests = [
+                ("queue", activity, [data for _k, a, data in sent if a == activity])
+                for activity in (question, choices)
+            ]
+        else:
+            requests = sent
+        for kind, activity, data in requests:
+            body = json.dumps(data)
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                began_cpu = time.process_time()
+                response = client.post(
+                    urls[activity.pk], body, content_type="application/json"
+                )
+                cpu = time.process_time() - began_cpu
+                elapsed = time.perf_counter() - began
+            assert response.status_code == 200, response.content[:300]
+            count = len(data) if batch else 1
+            timings.setdefault(kind, []).append(elapsed * 1000 / count)
+            queries.setdefault(kind, []).append(len(captured))
+            totals["wall"] += elapsed
+            totals["cpu"] += cpu
+            totals["statements"] += count
+    return timings, queries, totals
+
+
+def report(title: str, timings, queries, totals) -> dict:
+    per_second = totals["statements"] / totals["cpu"]
+    wall_per_second = totals["statements"] / totals["wall"]
+    print(f"{title}: {totals['statements']} statements")
+    kinds = {}
+    for kind, values in timings.items():
+        values.sort()
+        median = statistics.median(values)
+        p95 = values[max(0, round(0.95 * len(values)) - 1)]
+        kinds[kind] = {
+            "median_ms_per_statement": round(median, 2),
+            "p95_ms_per_statement": round(p95, 2),
+            "queries_per_request": [min(queries[kind]), max(queries[kind])],
+        }
+        print(
+            f"  {kind:7s} median {median:6.2f} ms  p95 {p95:6.2f} ms per statement, "
+            f"queries per request {min(queries[kind])}–{max(queries[kind])}"
+        )
+    print(
+        f"  accepted: {per_second:.0f} statements/s of CPU time "
+        f"(wall clock: {wall_per_second:.0f}/s)"
+    )
+    return {
+        "statements": totals["statements"],
+        "statements_per_second": round(per_second, 1),
+        "wall_statements_per_second": round(wall_per_second, 1),
+        "kinds": kinds,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    setup_test_environment()
-    lesson, question, choices, clients = build()
-    urls = {
-        activity.pk: reverse(
-            "h5p:statements",
-            kwargs={"lesson_id": lesson.pk, "activity_id": activity.pk},
-        )
-        for activity in (question, choices)
-    }
-    print(f"setup: {time.perf_counter() - started:.1f} s")
-
-    timings: dict[str, list[float]] = {}
-    queries: dict[str, list[int]] = {}
-    total_seconds = 0.0
-    total_cpu = 0.0
-    sent_count = 0
-    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
-        for number in range(args.rounds + WARM_UP_ROUNDS):
-            client = clients[number % LEARNERS]
-            for kind, activity, data in round_statements(question, choices, number):
-                body = json.dumps(data)
-                reset_queries()
-                with CaptureQueriesContext(connection) as captured:
-                    began = time.perf_counter()
-                    began_cpu = time.process_time()
-                    response = client.post(
-                        urls[activity.pk], body, content_type="application/json"
-                    )
-                    cpu = time.process_time() - began_cpu
-                    elapsed = time.perf_counter() - began
-                assert response.status_code == 200, response.content[:300]
-                if number >= WARM_UP_ROUNDS:
-                    timings.setdefault(kind, []).append(elapsed * 1000)
-                    queries.setdefault(kind, []).append(len(captured))
-                    total_seconds += elapsed
-                    total_cpu += cpu
-                    sent_count += 1
-
-    per_second = sent_count / total_cpu
-    wall_per_second = sent_count / total_seconds
-    stored = XAPIStatement.objects.count()
-    attempts = H5PAttempt.objects.count()
-    print(f"learners: {LEARNERS}, rounds timed: {args.rounds} (after {WARM_UP_ROUNDS})")
-    print(f"statements sent: {sent_count}, stored in all: {stored}, attempts: {attempts}")
-    figures = {}
-    for kind, values in timings.items():
-        values.sort()
-        median = statistics.median(values)
-        p95 = values[max(0, round(0.95 * len(values)) - 1)]
-        figures[kind] = {
-            "median_ms": round(median, 2),
-            "p95_ms": round(p95, 2),
-            "queries": [min(queries[kind]), max(queries[kind])],
+    with override_settings(
+        ALLOWED_HOSTS=["testserver"], DEBUG=False, MEDIA_ROOT=f"{SCRATCH.name}/media"
+    ):
+        call_command("migrate", verbosity=0)
+        setup_test_environment()
+        lesson, question, choices, clients = build()
+        urls = {
+            activity.pk: reverse(
+                "h5p:statements",
+                kwargs={"lesson_id": lesson.pk, "activity_id": activity.pk},
+            )
+            for activity in (question, choices)
         }
-        print(
-            f"  {kind:7s} median {median:5.2f} ms  p95 {p95:5.2f} ms  "
-            f"queries {min(queries[kind])}–{max(queries[kind])}"
+        print(f"setup: {time.perf_counter() - started:.1f} s")
+
+        def client_for(number):
+            return clients[number % LEARNERS]
+
+        send_rounds(
+            client_for, range(WARM_UP_ROUNDS), question, choices, urls, batch=False
         )
-    print(
-        f"accepted: {per_second:.0f} statements/s of CPU time on one process "
-        f"(target ≥ {TARGET_PER_SECOND}/s); wall clock: {wall_per_second:.0f}/s"
-    )
+        timed = range(WARM_UP_ROUNDS, WARM_UP_ROUNDS + args.rounds)
+        single = report(
+            "one statement per request (a page online)",
+            *send_rounds(client_for, timed, question, choices, urls, batch=False),
+        )
+        queued = range(WARM_UP_ROUNDS + args.rounds, WARM_UP_ROUNDS + 2 * args.rounds)
+        batch = report(
+            "a queue per request (a page back online)",
+            *send_rounds(client_for, queued, question, choices, urls, batch=True),
+        )
+        print(
+            f"stored in all: {XAPIStatement.objects.count()} statements, "
+            f"{H5PAttempt.objects.count()} attempts; learners: {LEARNERS}"
+        )
+        print(f"target: ≥ {TARGET_PER_SECOND} statements/s, one statement per request")
     print(
         json.dumps(
             {
                 "bench": "xapi_intake",
                 "database": connection.vendor,
                 "debug": settings.DEBUG,
-                "statements": sent_count,
-                "statements_per_second": round(per_second, 1),
-                "wall_statements_per_second": round(wall_per_second, 1),
-                "kinds": figures,
+                "single": single,
+                "batch": batch,
+                "statements_per_second": single["statements_per_second"],
                 "target_per_second": TARGET_PER_SECOND,
-                "meets_target": per_second >= TARGET_PER_SECOND,
+                "meets_target": single["statements_per_second"] >= TARGET_PER_SECOND,
             }
         )
     )

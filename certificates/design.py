@@ -74,7 +74,7 @@ def _image(image) -> bytes | None:
     try:
         return _image_bytes(image.file.name)
     except OSError as error:
-        raise ValidationError(str(BAD_IMAGE_MESSAGE), code="bad_design") from error
+        raise ValidationError(BAD_IMAGE_MESSAGE, code="bad_design") from error
 
 
 def design_from_template(template) -> Design:

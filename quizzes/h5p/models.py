@@ -329,9 +329,12 @@ class H5PAttempt(models.Model):
 class H5PResult(models.Model):
     """A learner's grade for an activity in one enrolment.
 
-    ``grade`` follows the activity's grading method over the attempts; ``passed``
-    compares it with the pass mark. ``passed_at`` records the first time it
-    passed and stays, like a completed lesson.
+    The first, last and best attempt's score and the sum of all are kept as
+    attempts arrive, so the grade under any grading method is known without
+    reading the attempts again (also when an editor changes the method).
+    ``grade`` follows the activity's method; ``passed`` compares it with the pass
+    mark. ``passed_at`` records the first time it passed and stays, like a
+    completed lesson.
     """
 
     enrollment = models.ForeignKey(
@@ -346,10 +349,22 @@ class H5PResult(models.Model):
         related_name="h5p_results",
         verbose_name=_("learner"),
     )
+    attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
+    first_percent = models.DecimalField(
+        _("first attempt (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    last_percent = models.DecimalField(
+        _("last attempt (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    best_percent = models.DecimalField(
+        _("best attempt (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    percent_total = models.DecimalField(
+        _("sum of attempts (%)"), max_digits=12, decimal_places=2, default=0
+    )
     grade = models.DecimalField(
         _("grade (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
     passed = models.BooleanField(_("passed"), default=False)
     passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -456,10 +471,6 @@ class XAPIStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_verb_display()} {self.activity}"
-
-    @property
-    def is_child(self) -> bool:
-        return bool(self.sub_content_id)
 
 
 class H5PUserState(models.Model):

@@ -7,6 +7,7 @@ Editors previewing a lesson play activities through :func:`can_preview`.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -86,28 +87,28 @@ def learner_access(*, user, lesson, activity_id: int) -> Enrollment:
         raise H5PRefused(_("Log in to record your answers."))
     if not lesson.live or not lesson_holds_activity(lesson, activity_id):
         raise H5PRefused(_("This activity is not part of this lesson."))
+    course_path = _course_path(lesson)
     enrollment = (
-        Enrollment.objects.select_related("course")
-        .filter(user=user, course__path=_course_path(lesson), course__live=True)
+        Enrollment.objects.filter(
+            user=user, course__path=course_path, course__live=True
+        )
+        .only("pk", "user_id", "course_id", "completed_at")
+        .annotate(course_sequential=F("course__sequential"))
         .first()
     )
     if enrollment is None:
         raise H5PRefused(_("Enrol in the course to record your answers."))
-    course = enrollment.course
-    if course.sequential:
+    if enrollment.course_sequential:
         done = LessonProgress.objects.filter(
             enrollment=enrollment, status=LessonProgress.Status.COMPLETED
         ).values("lesson_id")
-        earlier_open = (
-            LessonPage.objects.live()
-            .filter(
-                path__startswith=course.path,
-                depth=course.depth + 1,
-                path__lt=lesson.path,
-                is_required=True,
-            )
-            .exclude(pk__in=done)
-        )
+        earlier_open = LessonPage.objects.filter(
+            live=True,
+            path__startswith=course_path,
+            depth=lesson.depth,
+            path__lt=lesson.path,
+            is_required=True,
+        ).exclude(pk__in=done)
         if earlier_open.exists():
             raise H5PRefused(
                 _("Complete the earlier lessons of the course before this activity.")

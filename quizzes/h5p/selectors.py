@@ -58,11 +58,31 @@ def h5p_package_get(*, pk: int) -> H5PPackage:
 
 
 def h5p_activity_get(*, pk: int) -> H5PActivity:
-    """An activity with its package and main library, ready to grade statements.
+    """An activity with what grading its statements needs of its package.
 
+    Every statement loads it, so the package's large JSON fields stay unread.
     Raises ``H5PActivity.DoesNotExist``.
     """
-    return H5PActivity.objects.select_related("package__main_library").get(pk=pk)
+    return (
+        H5PActivity.objects.select_related("package__main_library")
+        .only(
+            *(field.name for field in H5PActivity._meta.concrete_fields),
+            "package__title",
+            "package__content_prefix",
+            "package__main_library__machine_name",
+        )
+        .get(pk=pk)
+    )
+
+
+def lesson_get(*, pk: int):
+    """A lesson with what playing its activities needs: place, state and body.
+
+    Raises ``LessonPage.DoesNotExist``.
+    """
+    from courses.models import LessonPage
+
+    return LessonPage.objects.only("path", "depth", "live", "body").get(pk=pk)
 
 
 def h5p_activities_pending(*, enrollment, target_ids: set[int]) -> dict[int, str]:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
@@ -40,7 +40,12 @@ from .models import (
 )
 from .package import Limits, PackageInfo, validate_package
 from .permissions import learner_access
-from .xapi import ParsedStatement, statement_for_storage, statement_parse
+from .xapi import (
+    ParsedStatement,
+    statement_for_storage,
+    statement_parse,
+    statements_decode,
+)
 
 
 def h5p_package_import(
@@ -157,6 +162,15 @@ def _sha256(file: File) -> str:
 MAX_STATE_BYTES = 256 * 1024
 _STATE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HUNDREDTH = Decimal("0.01")
+# What answering a replayed statement needs of the stored one.
+_REPLAY_FIELDS = (
+    "pk",
+    "statement_id",
+    "user_id",
+    "activity_id",
+    "attempt_id",
+    "scoring",
+)
 
 
 @dataclass(frozen=True)
@@ -179,47 +193,70 @@ class StatementOutcome:
     course_completed: bool = False
 
 
+@dataclass(frozen=True)
+class StatementsReceived:
+    """What one request brought: an outcome or a refusal per statement, in order.
+
+    ``batch`` when the request sent a JSON array (an offline queue sent at once)
+    rather than one statement.
+    """
+
+    outcomes: list[StatementOutcome | ValidationError]
+    batch: bool
+
+
 def _percent(raw: float, maximum: float) -> Decimal:
     return (Decimal(repr(raw)) * 100 / Decimal(repr(maximum))).quantize(
         _HUNDREDTH, rounding=ROUND_HALF_UP
     )
 
 
-def grade_compute(method: str, percents: list[Decimal]) -> Decimal | None:
-    """The grade of attempts scoring ``percents`` (in order) under ``method``."""
-    if not percents:
+def grade_compute(method: str, result: H5PResult) -> Decimal | None:
+    """The grade of ``result``'s attempts under grading ``method``."""
+    if not result.attempt_count:
         return None
     if method == GradingMethod.LAST:
-        return percents[-1]
+        return result.last_percent
     if method == GradingMethod.FIRST:
-        return percents[0]
+        return result.first_percent
     if method == GradingMethod.AVERAGE:
-        return (sum(percents) / len(percents)).quantize(
+        return (result.percent_total / result.attempt_count).quantize(
             _HUNDREDTH, rounding=ROUND_HALF_UP
         )
-    return max(percents)
+    return result.best_percent
 
 
-def _result_refresh(result: H5PResult, activity: H5PActivity) -> bool:
-    """Grade ``result`` again from its attempts; True when it has just passed."""
-    percents = list(
-        H5PAttempt.objects.filter(
-            enrollment_id=result.enrollment_id, activity_id=activity.pk
-        )
-        .order_by("number")
-        .values_list("percent", flat=True)
-    )
+_GRADE_FIELDS = [
+    "attempt_count",
+    "first_percent",
+    "last_percent",
+    "best_percent",
+    "percent_total",
+    "grade",
+    "passed",
+    "passed_at",
+    "updated_at",
+]
+
+
+def _result_grade(result: H5PResult, activity: H5PActivity) -> bool:
+    """Grade ``result`` by ``activity``'s rules; True when it has just passed."""
     was_passed = result.passed
-    result.grade = grade_compute(activity.grading_method, percents)
-    result.attempt_count = len(percents)
+    result.grade = grade_compute(activity.grading_method, result)
     result.passed = result.grade is not None and result.grade >= activity.pass_mark
-    newly_passed = result.passed and not was_passed
     if result.passed and result.passed_at is None:
         result.passed_at = timezone.now()
-    result.save(
-        update_fields=["grade", "attempt_count", "passed", "passed_at", "updated_at"]
-    )
-    return newly_passed
+    return result.passed and not was_passed
+
+
+def _result_add(result: H5PResult, percent: Decimal) -> None:
+    result.attempt_count += 1
+    if result.first_percent is None:
+        result.first_percent = percent
+    result.last_percent = percent
+    if result.best_percent is None or percent > result.best_percent:
+        result.best_percent = percent
+    result.percent_total += percent
 
 
 def _completion_evaluate(enrollment_id: int) -> bool:
@@ -271,68 +308,156 @@ def _server_score(
     return reported.raw, reported.max, Scoring.SELF_REPORTED
 
 
-def _attempt_record(
-    *,
-    statement: XAPIStatement,
-    activity: H5PActivity,
-    key: scoring.AnswerKey,
-    lesson,
-) -> tuple[H5PAttempt, H5PResult, bool]:
-    result, _created = H5PResult.objects.select_for_update().get_or_create(
-        enrollment_id=statement.enrollment_id,
-        activity=activity,
-        defaults={"user_id": statement.user_id},
-    )
-    children = XAPIStatement.objects.filter(
-        enrollment_id=statement.enrollment_id,
-        activity=activity,
-        attempt__isnull=True,
-        verb=XAPIStatement.Verb.ANSWERED,
-    ).exclude(sub_content_id="")
-    if key.sums_children:
-        # The last answer to each child since the previous attempt counts; a child
-        # never answered scores nothing.
-        latest: dict[str, float] = {}
-        for sub_content_id, raw in children.order_by("stored_at", "pk").values_list(
-            "sub_content_id", "raw_score"
-        ):
-            latest[sub_content_id] = raw or 0.0
-        statement.raw_score = float(sum(latest.values()))
-        statement.correct = statement.raw_score >= statement.max_score
-    percent = _percent(statement.raw_score, statement.max_score)
-    attempt = H5PAttempt.objects.create(
-        enrollment_id=statement.enrollment_id,
-        activity=activity,
-        user_id=statement.user_id,
-        lesson_id=lesson.pk,
-        number=result.attempt_count + 1,
-        raw_score=statement.raw_score,
-        max_score=statement.max_score,
-        percent=percent,
-        scoring=statement.scoring,
-        passed=percent >= activity.pass_mark,
-        finished_at=statement.stored_at,
-    )
-    children.update(attempt=attempt)
-    statement.attempt = attempt
-    statement.save(update_fields=["attempt", "raw_score", "correct"])
-    newly_passed = _result_refresh(result, activity)
-    return attempt, result, newly_passed
+class _Recording:
+    """One request's statements: who sends them, for what, and what is known."""
+
+    def __init__(self, *, user, enrollment, lesson, activity) -> None:
+        self.user = user
+        self.enrollment = enrollment
+        self.lesson = lesson
+        self.activity = activity
+        self.key = scoring.answer_key(activity.package)
+        self._result: H5PResult | None = None
+
+    def result(self) -> H5PResult:
+        """The learner's result row, locked for this transaction."""
+        if self._result is None:
+            self._result, _created = (
+                H5PResult.objects.select_for_update().get_or_create(
+                    enrollment_id=self.enrollment.pk,
+                    activity=self.activity,
+                    defaults={"user_id": self.user.pk},
+                )
+            )
+        return self._result
+
+    def forget_result(self) -> None:
+        self._result = None
+
+    def open_children(self):
+        """Children's answers since the previous attempt of this learner."""
+        return XAPIStatement.objects.filter(
+            enrollment_id=self.enrollment.pk,
+            activity=self.activity,
+            attempt__isnull=True,
+            verb=XAPIStatement.Verb.ANSWERED,
+        ).exclude(sub_content_id="")
+
+    def replay(self, existing: XAPIStatement) -> StatementOutcome:
+        if existing.user_id != self.user.pk or existing.activity_id != self.activity.pk:
+            raise ValidationError(
+                _("A different statement with this id was already stored."),
+                code="conflict",
+            )
+        return StatementOutcome(
+            statement=existing,
+            result=H5PResult.objects.filter(
+                enrollment_id=self.enrollment.pk, activity=self.activity
+            ).first(),
+            attempt=existing.attempt,
+            duplicate=True,
+        )
+
+    def record(self, data) -> tuple[StatementOutcome, bool]:
+        """Store and grade one statement; also say whether it newly passed."""
+        parsed = statement_parse(data, iri=self.activity.iri)
+        raw, maximum, how = _server_score(parsed, self.key)
+        stored = timezone.now()
+        statement_id = parsed.statement_id or uuid.uuid4()
+        statement = XAPIStatement(
+            statement_id=statement_id,
+            activity=self.activity,
+            user=self.user,
+            enrollment=self.enrollment,
+            lesson_id=self.lesson.pk,
+            verb=parsed.verb,
+            sub_content_id=parsed.sub_content_id,
+            raw_score=raw,
+            max_score=maximum,
+            reported_raw=parsed.score.raw if parsed.score else None,
+            reported_max=parsed.score.max if parsed.score else None,
+            scoring=how,
+            response=parsed.response or "",
+            statement=statement_for_storage(
+                parsed, statement_id=statement_id, user=self.user, stored=stored
+            ),
+            timestamp=parsed.timestamp,
+            stored_at=stored,
+        )
+        finishes = bool(
+            not parsed.is_child
+            and parsed.verb in scoring.finishing_verbs(self.key.main.library)
+            and maximum
+        )
+        attempt = result = None
+        newly_passed = False
+        if finishes:
+            result = self.result()
+            children = self.open_children() if self.key.children else None
+            if self.key.sums_children:
+                # The last answer to each child since the previous attempt
+                # counts; a child never answered scores nothing.
+                latest: dict[str, float] = {}
+                for sub_content_id, child_raw in children.order_by(
+                    "stored_at", "pk"
+                ).values_list("sub_content_id", "raw_score"):
+                    latest[sub_content_id] = child_raw or 0.0
+                statement.raw_score = float(sum(latest.values()))
+            percent = _percent(statement.raw_score, maximum)
+            attempt = H5PAttempt.objects.create(
+                enrollment_id=self.enrollment.pk,
+                activity=self.activity,
+                user_id=self.user.pk,
+                lesson_id=self.lesson.pk,
+                number=result.attempt_count + 1,
+                raw_score=statement.raw_score,
+                max_score=maximum,
+                percent=percent,
+                scoring=how,
+                passed=percent >= self.activity.pass_mark,
+                finished_at=stored,
+            )
+            statement.attempt = attempt
+            if children is not None:
+                children.update(attempt=attempt)
+            _result_add(result, percent)
+            newly_passed = _result_grade(result, self.activity)
+            result.save(update_fields=_GRADE_FIELDS)
+        if statement.raw_score is not None and maximum:
+            statement.correct = statement.raw_score >= maximum
+        statement.save(force_insert=True)
+        outcome = StatementOutcome(statement=statement, result=result, attempt=attempt)
+        return outcome, newly_passed
+
+
+def _statement_id(data) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(data["id"]))
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 @transaction.atomic
-def xapi_statement_record(
+def xapi_statements_record(
     *, user, lesson, activity: H5PActivity, body: bytes
-) -> StatementOutcome:
-    """Store one xAPI statement a learner's page sent, and grade it.
+) -> StatementsReceived:
+    """Store the xAPI statements a learner's page sent, and grade them.
 
-    ``body`` is the statement as JSON. The learner must be allowed to play
-    ``activity`` in ``lesson`` (:func:`quizzes.h5p.permissions.learner_access`,
-    which raises :class:`~quizzes.h5p.permissions.H5PRefused`). The statement is
-    attributed to ``user`` whatever actor it names. It must be about the
-    activity's own IRI (or one of its children, which never finish the activity),
-    use a known verb, and report a possible score; otherwise ``ValidationError``
-    says why (code ``conflict`` when its id was already used by someone else).
+    ``body`` is one statement as a JSON object, or a JSON array of statements
+    (a queue sent after being offline), at most
+    :data:`~quizzes.h5p.xapi.MAX_STATEMENT_BYTES` in all. The learner must be
+    allowed to play ``activity`` in ``lesson``
+    (:func:`quizzes.h5p.permissions.learner_access` raises
+    :class:`~quizzes.h5p.permissions.H5PRefused` otherwise); a body that cannot be
+    read raises ``ValidationError`` (code ``too_large`` when oversized).
+
+    Each statement is then judged on its own, in order: stored and graded, or
+    refused with a ``ValidationError`` saying why (code ``conflict`` when its id
+    was already used by someone else). A statement is attributed to ``user``
+    whatever actor it names. It must be about the activity's own IRI (or one of
+    its children, which never finish the activity), use a known verb, and report a
+    possible score. Sending a statement id again stores nothing new
+    (``duplicate``).
 
     The server decides the score: answers it can check against the package's
     content are scored again, others keep the reported score marked as
@@ -340,85 +465,57 @@ def xapi_statement_record(
     :class:`H5PAttempt` and grades the learner's :class:`H5PResult` by the
     activity's grading method; when that passes for the first time, the enrolment
     is evaluated so the course completes at once if nothing else is missing.
-
-    Sending a statement id again stores nothing new (``duplicate``).
     """
     enrollment = learner_access(user=user, lesson=lesson, activity_id=activity.pk)
-    parsed = statement_parse(body, iri=activity.iri)
-    if parsed.statement_id is not None:
-        existing = XAPIStatement.objects.filter(
-            statement_id=parsed.statement_id
-        ).first()
-        if existing is not None:
-            return _duplicate(
-                existing, user=user, activity=activity, enrollment=enrollment
+    items, batch = statements_decode(body)
+    recording = _Recording(
+        user=user, enrollment=enrollment, lesson=lesson, activity=activity
+    )
+    outcomes: list[StatementOutcome | ValidationError] = []
+    passed_at = None
+    for item in items:
+        try:
+            # A replay is found by the unique statement id when it is stored, so
+            # new statements, the usual case, cost no lookup first.
+            with transaction.atomic():
+                outcome, newly_passed = recording.record(item)
+        except ValidationError as refusal:
+            outcomes.append(refusal)
+            continue
+        except IntegrityError:
+            recording.forget_result()
+            existing = XAPIStatement.objects.only(*_REPLAY_FIELDS).get(
+                statement_id=_statement_id(item)
             )
-    key = scoring.answer_key(activity.package)
-    raw, maximum, how = _server_score(parsed, key)
-    stored = timezone.now()
-    statement_id = parsed.statement_id or uuid.uuid4()
-    statement = XAPIStatement(
-        statement_id=statement_id,
-        activity=activity,
-        user=user,
-        enrollment=enrollment,
-        lesson_id=lesson.pk,
-        verb=parsed.verb,
-        sub_content_id=parsed.sub_content_id,
-        raw_score=raw,
-        max_score=maximum,
-        reported_raw=parsed.score.raw if parsed.score else None,
-        reported_max=parsed.score.max if parsed.score else None,
-        scoring=how,
-        correct=(raw >= maximum) if raw is not None and maximum else None,
-        response=parsed.response or "",
-        statement=statement_for_storage(
-            parsed, statement_id=statement_id, user=user, stored=stored
-        ),
-        timestamp=parsed.timestamp,
-        stored_at=stored,
-    )
-    try:
-        with transaction.atomic():
-            statement.save()
-    except IntegrityError:
-        # The same statement sent twice at once: the other request stored it.
-        existing = XAPIStatement.objects.get(statement_id=statement_id)
-        return _duplicate(existing, user=user, activity=activity, enrollment=enrollment)
-
-    finishes = (
-        not parsed.is_child
-        and parsed.verb in scoring.finishing_verbs(key.main.library)
-        and statement.max_score
-    )
-    if not finishes:
-        # A child's answer or a start changes no grade: nothing more to read.
-        return StatementOutcome(statement=statement, result=None)
-    attempt, result, newly_passed = _attempt_record(
-        statement=statement, activity=activity, key=key, lesson=lesson
-    )
-    completed = _completion_evaluate(enrollment.pk) if newly_passed else False
-    return StatementOutcome(
-        statement=statement, result=result, attempt=attempt, course_completed=completed
-    )
+            try:
+                outcomes.append(recording.replay(existing))
+            except ValidationError as refusal:
+                outcomes.append(refusal)
+            continue
+        if newly_passed:
+            passed_at = len(outcomes)
+        outcomes.append(outcome)
+    if passed_at is not None and _completion_evaluate(enrollment.pk):
+        outcomes[passed_at] = replace(outcomes[passed_at], course_completed=True)
+    return StatementsReceived(outcomes=outcomes, batch=batch)
 
 
-def _duplicate(
-    existing: XAPIStatement, *, user, activity, enrollment
+def xapi_statement_record(
+    *, user, lesson, activity: H5PActivity, body: bytes
 ) -> StatementOutcome:
-    if existing.user_id != user.pk or existing.activity_id != activity.pk:
-        raise ValidationError(
-            _("A different statement with this id was already stored."),
-            code="conflict",
-        )
-    return StatementOutcome(
-        statement=existing,
-        result=H5PResult.objects.filter(
-            enrollment=enrollment, activity=activity
-        ).first(),
-        attempt=existing.attempt,
-        duplicate=True,
+    """Store one statement (a JSON object); see :func:`xapi_statements_record`.
+
+    Raises the ``ValidationError`` that refused it.
+    """
+    received = xapi_statements_record(
+        user=user, lesson=lesson, activity=activity, body=body
     )
+    if received.batch or len(received.outcomes) != 1:
+        raise ValidationError(_("Send one statement, not a list."), code="invalid")
+    (outcome,) = received.outcomes
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
 
 
 @transaction.atomic
@@ -430,8 +527,9 @@ def h5p_activity_regrade(*, activity: H5PActivity) -> int:
     """
     newly_passed = []
     for result in H5PResult.objects.select_for_update().filter(activity=activity):
-        if _result_refresh(result, activity):
+        if _result_grade(result, activity):
             newly_passed.append(result.enrollment_id)
+        result.save(update_fields=_GRADE_FIELDS)
     for enrollment_id in newly_passed:
         _completion_evaluate(enrollment_id)
     return len(newly_passed)

@@ -92,6 +92,13 @@ def _serve(activity: H5PActivity, package_id: int, path: str) -> HttpResponse:
     return _file_headers(FileResponse(handle, content_type=_content_type(path)))
 
 
+def _lesson(lesson_id: int):
+    try:
+        return selectors.lesson_get(pk=lesson_id)
+    except LessonPage.DoesNotExist as missing:
+        raise Http404 from missing
+
+
 def _activity(activity_id: int) -> H5PActivity:
     try:
         return selectors.h5p_activity_get(pk=activity_id)
@@ -102,7 +109,7 @@ def _activity(activity_id: int) -> H5PActivity:
 @require_GET
 def content_file(request, lesson_id: int, activity_id: int, package_id: int, path: str):
     """A file of the package played in a lesson, for the learner's player."""
-    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    lesson = _lesson(lesson_id)
     activity = _activity(activity_id)
     if not permissions.content_access(
         user=request.user, lesson=lesson, activity_id=activity.pk
@@ -125,7 +132,7 @@ def user_state(
 ):
     """H5P's resume state: GET answers ``{"success": true, "data": false | "…"}``,
     a form POST (``data``, ``preload``, ``invalidate``) saves it."""
-    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    lesson = _lesson(lesson_id)
     activity = _activity(activity_id)
     try:
         if request.method == "GET":
@@ -160,9 +167,18 @@ def user_state(
     return JsonResponse({"success": True})
 
 
+def _refusal_status(error: ValidationError) -> int:
+    return {"too_large": 413, "conflict": 409}.get(error.code, 400)
+
+
 @require_POST
 def statements(request, lesson_id: int, activity_id: int):
-    """Receive one xAPI statement (JSON) the lesson page forwards from the player."""
+    """Receive xAPI statements the lesson page forwards from the player.
+
+    One statement (a JSON object) is answered with its outcome, or refused with
+    its status (400, 403, 409, 413). A list (a queue sent after being offline)
+    is answered ``{"results": [...]}``, one outcome or refusal per statement.
+    """
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit() or int(declared) > MAX_STATEMENT_BYTES:
         return _refused(
@@ -170,18 +186,33 @@ def statements(request, lesson_id: int, activity_id: int):
             % {"limit": MAX_STATEMENT_BYTES // 1024},
             413,
         )
-    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    lesson = _lesson(lesson_id)
     activity = _activity(activity_id)
     try:
-        outcome = services.xapi_statement_record(
+        received = services.xapi_statements_record(
             user=request.user, lesson=lesson, activity=activity, body=request.body
         )
     except permissions.H5PRefused as refusal:
         return _refused(refusal.message, 403)
     except ValidationError as error:
-        status = {"too_large": 413, "conflict": 409}.get(error.code, 400)
-        return _refused(" ".join(error.messages), status)
-    return JsonResponse(_outcome_json(outcome, activity))
+        return _refused(" ".join(error.messages), _refusal_status(error))
+    replies = []
+    for outcome in received.outcomes:
+        if isinstance(outcome, ValidationError):
+            replies.append(
+                {
+                    "status": _refusal_status(outcome),
+                    "error": " ".join(outcome.messages),
+                }
+            )
+        else:
+            replies.append({"status": 200, **_outcome_json(outcome, activity)})
+    if received.batch:
+        return JsonResponse({"results": replies})
+    (reply,) = replies
+    if reply["status"] != 200:
+        return _refused(reply["error"], reply["status"])
+    return JsonResponse(reply)
 
 
 def _outcome_json(outcome: services.StatementOutcome, activity: H5PActivity) -> dict:

@@ -24,6 +24,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 MAX_STATEMENT_BYTES = 64 * 1024
+# A phone that was offline sends its queue at once, in one request.
+MAX_BATCH = 50
 XAPI_VERSION = "1.0.3"
 VERBS = {
     "http://adlnet.gov/expapi/verbs/answered": "answered",
@@ -132,11 +134,12 @@ def _score(result: dict) -> ReportedScore | None:
     return ReportedScore(raw=raw, max=maximum)
 
 
-def statement_parse(body: bytes, *, iri: str) -> ParsedStatement:
-    """Check a statement sent for the activity ``iri`` and return what counts.
+def statements_decode(body: bytes) -> tuple[list[Any], bool]:
+    """The statements in a request body: ``(statements, sent as a list)``.
 
-    Raises ``ValidationError`` (code ``too_large`` for an oversized body) with a
-    message saying what is wrong.
+    A body is one statement (a JSON object) or a list of them, at most
+    :data:`MAX_STATEMENT_BYTES` in all. Raises ``ValidationError`` (code
+    ``too_large`` for an oversized body) when the body cannot be read.
     """
     if len(body) > MAX_STATEMENT_BYTES:
         raise _refuse(
@@ -148,6 +151,21 @@ def statement_parse(body: bytes, *, iri: str) -> ParsedStatement:
         data = json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise _refuse(_("The statement is not valid JSON.")) from error
+    if isinstance(data, list):
+        if not 1 <= len(data) <= MAX_BATCH:
+            raise _refuse(
+                _("Send between 1 and %(count)s statements at a time.")
+                % {"count": MAX_BATCH}
+            )
+        return data, True
+    return [data], False
+
+
+def statement_parse(data: Any, *, iri: str) -> ParsedStatement:
+    """Check one decoded statement sent for the activity ``iri``; keep what counts.
+
+    Raises ``ValidationError`` with a message saying what is wrong.
+    """
     if not isinstance(data, dict):
         raise _refuse(_("A statement must be a JSON object."))
     data = _nfc({key: data[key] for key in STATEMENT_KEYS if key in data})

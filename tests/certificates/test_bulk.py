@@ -10,7 +10,7 @@ from certificates import permissions, services
 from certificates.models import BulkIssue, BulkIssueItem, Certificate
 from certificates.selectors import bulk_issue_progress
 from lms.models import User
-from tests.certificates.helpers import design, issue, seal_image
+from tests.certificates.helpers import design, issue, pdf_text, seal_image
 from tests.factories import UserFactory
 
 
@@ -227,3 +227,25 @@ def test_team_leader_issues_to_the_residents_their_team_trained(
         person.pk for person in trained
     }
     assert {c.issued_by_id for c in Certificate.objects.all()} == {team_leader.pk}
+
+
+def test_a_code_already_taken_is_drawn_again(issuer, course, people, person_in):
+    taken = issue(person_in("hoan_kiem"), course).code
+    # Once in billions a fresh code is already taken: here, for the whole batch.
+    repeats = iter([taken] * 3)
+    real = services.code_generate
+
+    def code_generate():
+        return next(repeats, None) or real()
+
+    bulk_issue = prepare(issuer, course, people[:3])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "code_generate", code_generate)
+        services.bulk_issue_start(bulk_issue=bulk_issue, user=issuer)
+
+    issued = Certificate.objects.filter(user__in=people[:3])
+    assert bulk_issue_progress(bulk_issue=bulk_issue).issued == 3
+    assert len({certificate.code for certificate in issued}) == 3
+    assert taken not in {certificate.code for certificate in issued}
+    for certificate in issued:
+        assert certificate.code in pdf_text(certificate.pdf.open("rb").read())

@@ -45,7 +45,11 @@ def statement(
     """A statement as the player emits it (with an id, as the page adds one)."""
     data = {
         "id": statement_id or str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "name": "learner", "mbox": "mailto:1@x.invalid"},
+        "actor": {
+            "objectType": "Agent",
+            "name": "learner",
+            "mbox": "mailto:1@x.invalid",
+        },
         "verb": {"id": VERB + verb, "display": {"en-US": verb}},
         "object": {
             "id": activity.iri + (f"?subContentId={child}" if child else ""),

@@ -180,7 +180,8 @@ def blanks() -> bytes:
                 "text": "<p>Điền từ còn thiếu.</p>",
                 "questions": [
                     "<p>Ứng dụng *VNeID* dùng để định danh điện tử.</p>",
-                    "<p>Không đưa mã *OTP* cho ai; gọi *tổng đài/hotline* khi nghi ngờ.</p>",
+                    "<p>Không đưa mã *OTP* cho ai; gọi *tổng đài/hotline* khi "
+                    "nghi ngờ.</p>",
                 ],
             },
         )
@@ -200,7 +201,10 @@ def question_set() -> bytes:
                     {
                         "library": "H5P.TrueFalse 1.6",
                         "subContentId": QS_TRUE_FALSE,
-                        "params": {"question": "<p>Mật khẩu nên dài?</p>", "correct": "true"},
+                        "params": {
+                            "question": "<p>Mật khẩu nên dài?</p>",
+                            "correct": "true",
+                        },
                         "metadata": {"title": "Mật khẩu"},
                     },
                     {

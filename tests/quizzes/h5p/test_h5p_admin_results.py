@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from lms.services import enrollment_create
-from quizzes.h5p.models import H5PResult
+from quizzes.h5p.models import H5PResult, XAPIStatement
 from quizzes.h5p.selectors import h5p_activity_get, h5p_activity_stats
 from quizzes.h5p.services import xapi_statement_record
 from tests.factories import UserFactory
@@ -130,7 +130,12 @@ def test_editors_with_the_statements_permission_download_them_as_xapi(
     client.force_login(editor("view_h5pactivity", "view_xapistatement"))
     url = reverse("h5p_activities:statements", args=[activity.pk])
 
-    assert url in client.get(reverse("h5p_activities:stats", args=[activity.pk])).content.decode()
+    assert (
+        url
+        in client.get(
+            reverse("h5p_activities:stats", args=[activity.pk])
+        ).content.decode()
+    )
     response = client.get(url)
 
     statements = json.loads(b"".join(response.streaming_content))
@@ -167,8 +172,6 @@ def test_the_statement_store_lists_and_shows_statements_read_only(client, scs, c
     assert listing.status_code == 200
     assert learner.full_name in listing.content.decode()
     assert reverse("xapi_statements:index") + "new/" not in listing.content.decode()
-
-    from quizzes.h5p.models import XAPIStatement
 
     stored = XAPIStatement.objects.filter(verb="completed").get()
     shown = client.get(reverse("xapi_statements:inspect", args=[stored.pk]))
@@ -215,3 +218,14 @@ def test_changing_the_pass_mark_in_the_admin_grades_again(client, scs, course):
 
     assert response.status_code == 302
     assert H5PResult.objects.get(user=learner).passed
+
+
+def test_editors_manage_activities_but_do_not_read_learners_statements(db):
+    granted = set(
+        Group.objects.get(name="Editors")
+        .permissions.filter(content_type__app_label="h5p")
+        .values_list("codename", flat=True)
+    )
+
+    assert {"add_h5pactivity", "change_h5pactivity", "upload_h5ppackage"} <= granted
+    assert "view_xapistatement" not in granted

@@ -125,7 +125,9 @@ def test_editors_who_may_choose_activities_load_files_in_a_preview(placed):
     _lesson, activity = placed
     editor = UserFactory()
     editor.user_permissions.add(
-        Permission.objects.get(content_type__app_label="h5p", codename="view_h5pactivity")
+        Permission.objects.get(
+            content_type__app_label="h5p", codename="view_h5pactivity"
+        )
     )
     browser = Client()
     browser.force_login(editor)

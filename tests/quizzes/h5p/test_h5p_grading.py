@@ -69,9 +69,15 @@ def test_grading_methods(learner, user, lessons, method, grade, passed):
 
 
 def test_the_average_is_rounded_to_hundredths():
-    thirds = [Decimal("100"), Decimal("0"), Decimal("0")]
+    thirds = H5PResult(
+        attempt_count=3,
+        first_percent=Decimal("100"),
+        last_percent=Decimal("0"),
+        best_percent=Decimal("100"),
+        percent_total=Decimal("100"),
+    )
     assert grade_compute(GradingMethod.AVERAGE, thirds) == Decimal("33.33")
-    assert grade_compute(GradingMethod.BEST, []) is None
+    assert grade_compute(GradingMethod.BEST, H5PResult()) is None
 
 
 def test_the_pass_mark_is_inclusive(learner, user, lessons):
@@ -151,14 +157,13 @@ def test_passing_the_last_missing_activity_completes_the_course_at_once(
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert response.json()["course_completed"] is True
-    assert "Congratulations! You have completed this course." in (
-        response.json()["message"]
+    assert (
+        "Congratulations! You have completed this course."
+        in (response.json()["message"])
     )
 
 
-def test_a_failed_activity_does_not_complete_the_course(
-    learner, user, course, lessons
-):
+def test_a_failed_activity_does_not_complete_the_course(learner, user, course, lessons):
     first, second, third = lessons
     complete(learner, first)
     activity = activity_create(true_false())

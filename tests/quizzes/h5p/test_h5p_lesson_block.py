@@ -20,7 +20,8 @@ BUNDLE = "/static/h5p-player/main.bundle.js"
 
 def config_of(html: str, activity) -> dict:
     match = re.search(
-        rf'<script id="h5p-config-{activity.pk}" type="application/json">(.*?)</script>',
+        rf'<script id="h5p-config-{activity.pk}" '
+        r'type="application/json">(.*?)</script>',
         html,
         re.S,
     )

@@ -80,9 +80,7 @@ def test_question_text_is_plain_and_short():
 
 def shared(name: str):
     data = (SHARED_PACKAGES / name).read_bytes()
-    package = h5p_package_import(
-        file=SimpleUploadedFile(name, data), uploaded_by=None
-    )
+    package = h5p_package_import(file=SimpleUploadedFile(name, data), uploaded_by=None)
     return answer_key(package)
 
 

@@ -42,9 +42,9 @@ def test_zero_deletes_the_state(learner, placed):
     url = state_url(lesson, activity)
     learner.post(url, {"data": STATE, "preload": "1", "invalidate": "1"})
 
-    assert learner.post(url, {"data": "0", "preload": "0", "invalidate": "1"}).json() == {
-        "success": True
-    }
+    assert learner.post(
+        url, {"data": "0", "preload": "0", "invalidate": "1"}
+    ).json() == {"success": True}
 
     assert learner.get(url).json() == {"success": True, "data": False}
     assert not H5PUserState.objects.exists()

@@ -91,7 +91,9 @@ def test_a_statement_about_another_activity_is_refused(learner, tf):
     response = send(learner, lesson, activity, data)
 
     assert response.status_code == 400
-    assert error_of(response) == "This statement is about another activity than this one."
+    assert (
+        error_of(response) == "This statement is about another activity than this one."
+    )
     assert not XAPIStatement.objects.exists()
 
 
@@ -174,16 +176,16 @@ def test_a_statement_larger_than_64_kb_is_refused_with_413(learner, tf):
     response = send(learner, lesson, activity, data)
 
     assert response.status_code == 413
-    assert error_of(response) == "The statement is larger than 64 KB and was not stored."
+    assert (
+        error_of(response) == "The statement is larger than 64 KB and was not stored."
+    )
     assert not XAPIStatement.objects.exists()
 
 
 def test_an_unknown_verb_is_refused(learner, tf):
     lesson, activity = tf
 
-    response = send(
-        learner, lesson, activity, statement(activity, verb="interacted")
-    )
+    response = send(learner, lesson, activity, statement(activity, verb="interacted"))
 
     assert response.status_code == 400
     assert error_of(response).startswith(
@@ -313,9 +315,7 @@ def test_statements_need_the_csrf_token_of_the_page(user, course, tf):
     browser.force_login(user)
     page = browser.get(course.url)
     token = page.cookies["csrftoken"].value
-    browser.post(
-        f"/learning/enrol/{course.pk}/", {"csrfmiddlewaretoken": token}
-    )
+    browser.post(f"/learning/enrol/{course.pk}/", {"csrfmiddlewaretoken": token})
 
     refused = answer_true_false(browser, lesson, activity, "false")
     accepted = send(
@@ -418,9 +418,7 @@ def test_fill_in_scores_are_kept_as_self_reported(learner, lessons):
     assert (attempt.raw_score, attempt.max_score, attempt.passed) == (2, 3, True)
 
 
-def test_a_fill_in_score_out_of_the_wrong_number_of_blanks_is_refused(
-    learner, lessons
-):
+def test_a_fill_in_score_out_of_the_wrong_number_of_blanks_is_refused(learner, lessons):
     activity = activity_create(blanks())
     lesson = place_activity(lessons[0], activity)
 
@@ -450,7 +448,12 @@ def test_a_question_set_total_is_self_reported_and_its_questions_checked(
             statement(activity, child=child, response=response, raw=raw, maximum=1),
         )
         assert reply.status_code == 200
-    send(learner, lesson, activity, statement(activity, verb="completed", raw=3, maximum=3))
+    send(
+        learner,
+        lesson,
+        activity,
+        statement(activity, verb="completed", raw=3, maximum=3),
+    )
 
     children = dict(
         XAPIStatement.objects.exclude(sub_content_id="").values_list(
@@ -485,3 +488,50 @@ def test_recording_an_answer_leaves_lesson_progress_to_the_learner(learner, user
     assert LessonProgress.objects.get(enrollment__user=user, lesson=lesson).status == (
         LessonProgress.Status.OPENED
     )
+
+
+def test_a_queue_sent_at_once_is_judged_statement_by_statement(learner, lessons):
+    activity = activity_create(single_choice_set(), pass_mark=60)
+    lesson = place_activity(lessons[0], activity)
+    first = statement(activity, child=SCS_CHILDREN[0], response="0", raw=1, maximum=1)
+    queue = [
+        first,
+        statement(activity, verb="interacted"),
+        statement(activity, child=SCS_CHILDREN[1], response="0", raw=1, maximum=1),
+        first,
+        statement(activity, verb="completed", raw=3, maximum=3),
+    ]
+
+    response = send(learner, lesson, activity, json.dumps(queue).encode())
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [200, 400, 200, 200, 200]
+    assert results[1]["error"].startswith("The verb")
+    assert results[3]["duplicate"] is True
+    assert results[4]["attempt"]["score"] == 2
+    assert XAPIStatement.objects.count() == 3
+    assert H5PAttempt.objects.get().statements.count() == 3
+
+
+def test_a_queue_that_is_too_long_is_refused(learner, tf):
+    lesson, activity = tf
+    queue = [statement(activity, verb="attempted") for _ in range(51)]
+
+    response = send(learner, lesson, activity, json.dumps(queue).encode())
+
+    assert response.status_code == 400
+    assert error_of(response) == "Send between 1 and 50 statements at a time."
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_queue_from_a_learner_not_enrolled_is_refused_whole(tf, course):
+    lesson, activity = tf
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    queue = [statement(activity, response="false", raw=1, maximum=1)]
+
+    response = send(stranger, lesson, activity, json.dumps(queue).encode())
+
+    assert response.status_code == 403
+    assert not XAPIStatement.objects.exists()

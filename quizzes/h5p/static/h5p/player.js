@@ -4,10 +4,11 @@
  * Each activity block holds a <div data-h5p-player> and a JSON configuration
  * (see quizzes.h5p.selectors.h5p_activity_panel). The H5P player (h5p-standalone)
  * is loaded once, only on lessons that have an activity. Statements the player
- * emits are sent one at a time, in order, to the activity's statements address;
- * when the phone is offline they wait in localStorage (per learner) and are sent
- * again when it is back online or on the next lesson with an activity. Every
- * statement gets an id here, so a resend is stored only once.
+ * emits join a queue in localStorage (per learner) and are sent in order, as
+ * many as are waiting in one request, to the activity's statements address;
+ * when the phone is offline they wait and are sent when it is back online or on
+ * the next lesson with an activity. Every statement gets an id here, so a resend
+ * is stored only once.
  */
 (function () {
   'use strict';
@@ -24,6 +25,8 @@
   };
   var OUTBOX_PREFIX = 'lms.h5p.outbox.';
   var RETRY_MS = 30000;
+  var MAX_BATCH = 50;
+  var MAX_BATCH_CHARS = 60000;
   var players = window.lmsH5P.players;
   var sending = false;
 
@@ -102,25 +105,43 @@
     return null;
   }
 
-  // Sends the learner's waiting statements in order; stops at the first one the
-  // network does not carry, so they keep their order for the next try.
+  // The statements at the head of the queue that go to the same address, as
+  // many as one request may carry (the server takes up to 50 and 64 KB).
+  function nextBatch(items) {
+    var batch = [];
+    var size = 2;
+    for (var i = 0; i < items.length && batch.length < MAX_BATCH; i++) {
+      if (items[i].url !== items[0].url) {
+        break;
+      }
+      size += JSON.stringify(items[i].statement).length + 1;
+      if (batch.length && size > MAX_BATCH_CHARS) {
+        break;
+      }
+      batch.push(items[i]);
+    }
+    return batch;
+  }
+
+  // Sends the learner's waiting statements in order, a batch per request; stops
+  // when the network does not carry one, so they keep their order for later.
   function flush() {
     var player = anyPlayer();
     if (!player || sending) {
       return;
     }
     var learner = player.config.learner;
-    var items = readOutbox(learner);
-    if (!items.length) {
+    var batch = nextBatch(readOutbox(learner));
+    if (!batch.length) {
       return;
     }
     sending = true;
-    var item = items[0];
-    fetch(item.url, {
+    var url = batch[0].url;
+    fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRFToken': player.config.csrfToken },
-      body: JSON.stringify(item.statement)
+      body: JSON.stringify(batch.map(function (item) { return item.statement; }))
     }).then(function (response) {
       return response.json().catch(function () {
         return {};
@@ -130,23 +151,35 @@
           window.setTimeout(flush, RETRY_MS);
           return;
         }
-        // Accepted, or refused for good (the server said why): either way it is
-        // done with; the refusal is shown to the learner.
-        writeOutbox(learner, readOutbox(learner).filter(function (other) {
-          return other.statement.id !== item.statement.id;
+        // Accepted or refused for good (the server said why): either way these
+        // are done with, and the learner sees the last word on them.
+        var done = {};
+        batch.forEach(function (item) {
+          done[item.statement.id] = true;
+        });
+        writeOutbox(learner, readOutbox(learner).filter(function (item) {
+          return !done[item.statement.id];
         }));
+        var message = '';
         if (response.ok) {
-          if (data.message) {
-            showStatus(item.url, data.message);
-          }
+          (data.results || []).forEach(function (result) {
+            if (result.status === 200 && result.message) {
+              message = result.message;
+            } else if (result.status !== 200) {
+              message = player.config.strings.failed.replace('%(reason)s', result.error);
+            }
+          });
         } else {
-          showStatus(item.url, player.config.strings.failed.replace('%(reason)s', data.error || response.status));
+          message = player.config.strings.failed.replace('%(reason)s', data.error || response.status);
+        }
+        if (message) {
+          showStatus(url, message);
         }
         flush();
       });
     }, function () {
       sending = false;
-      showStatus(item.url, player.config.strings.offline);
+      showStatus(url, player.config.strings.offline);
       window.setTimeout(flush, RETRY_MS);
     });
   }
