@@ -1,17 +1,18 @@
 """Issuing and revoking certificates, one at a time or in bulk.
 
-:func:`certificate_issue` is the one way a certificate comes to exist: completing
-a course online, a learner asking for a missed one, an official's or a team
-leader's bulk issue and the ``issue_certificate`` command all call it. It is
-idempotent: a person has at most one certificate per course, and issuing again
-returns the one they have (revoked or not).
+:func:`certificate_issue` is how a certificate comes to exist: completing a course
+online, a learner asking for a missed one and the ``issue_certificate`` command
+call it; bulk issues (officials, team leaders) go through the same rendering and
+saving, a batch at a time. Issuing is idempotent: a person has at most one
+certificate per course (a database constraint), and issuing again returns the one
+they have, revoked or not.
 
 Bulk issues run in the background on the ``certificates`` task queue. Each person
 is a :class:`~certificates.models.BulkIssueItem`; a task claims a batch of pending
 items (rows locked with SKIP LOCKED, so several workers share the work), issues
 them and commits, then enqueues itself again while items remain. A worker that
-dies mid-batch rolls its batch back: the items stay pending for the next task,
-and ``certificate_issue`` being idempotent means nobody gets two certificates.
+dies mid-batch rolls its batch back: the items stay pending for the next task, and
+the constraint means nobody ever gets two certificates.
 """
 
 import hashlib
@@ -242,12 +243,7 @@ def bulk_issue_create(
     """
     if not permissions.can_issue(created_by):
         raise ValidationError(_("You may not issue certificates."), code="not_allowed")
-    if not course.awards_certificate:
-        raise ValidationError(
-            _("The course “%(course)s” does not award certificates.")
-            % {"course": course.title},
-            code="no_certificate",
-        )
+    _check_awards(course)
     ids = list(
         permissions.people_visible_to(created_by)
         .filter(pk__in=people.values("pk"))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from certificates.permissions import can_issue
 from courses.models import CoursePage, LessonPage
 from lms import selectors, services
 from lms.forms import ProfileForm
@@ -80,6 +81,7 @@ def my_learning(request):
         {
             "in_progress": [row for row in rows if not row.enrollment.completed_at],
             "completed": [row for row in rows if row.enrollment.completed_at],
+            "can_issue_certificates": can_issue(request.user),
         },
     )
 

@@ -9,7 +9,12 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "certificates"],
+    }
+}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LMS_PUBLIC_BASE_URL = "http://testserver"
 # Tests assert the English source strings; tests of the Vietnamese interface switch

@@ -8,14 +8,8 @@ from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _certificates_queue_and_media(settings, tmp_path):
-    """Bulk issues run on the "certificates" queue; each test stores its own PDFs."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "certificates"],
-        }
-    }
+def _certificates_media(settings, tmp_path):
+    """Each test stores its own PDFs."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -119,3 +119,18 @@ def test_course_restricted_to_a_group_is_404_for_other_learners(learner_client, 
     assert learner_client.get(course.url).status_code == 404
     response = learner_client.post(reverse("enroll", args=[course.pk]), follow=True)
     assert "not open for enrolment" in response.content.decode()
+
+
+def test_officials_find_the_certificate_screens_from_my_learning(client, site_tree):
+    from lms.models.users import Role
+    from lms.services import role_grant
+    from tests.factories import CommuneFactory, UserFactory
+
+    official = UserFactory()
+    role_grant(user=official, role=Role.COMMUNE_OFFICIAL, commune=CommuneFactory())
+    resident = UserFactory()
+    manage_url = reverse("certificates:manage")
+    client.force_login(resident)
+    assert manage_url not in client.get(reverse("my_learning")).content.decode()
+    client.force_login(official)
+    assert manage_url in client.get(reverse("my_learning")).content.decode()
