@@ -63,7 +63,9 @@ def h5p_package_import(
     under their content hashes and are reused by the next import of that content.
     """
     if not isinstance(file, File):
-        file = File(file)
+        # A nameless django File is false, and zipfile takes a false file object
+        # for a closed archive.
+        file = File(file, name=getattr(file, "name", None) or "package.h5p")
     limits = Limits.from_settings()
     if file.size > limits.max_total_bytes:
         raise ValidationError(

@@ -1,9 +1,9 @@
 """Placing H5P activities in lessons, and what a learner's page sends about them."""
 
+import io
 import json
 import uuid
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.models import LessonPage
@@ -15,9 +15,7 @@ VERB = "http://adlnet.gov/expapi/verbs/"
 
 def activity_create(package: bytes, **fields) -> H5PActivity:
     """An activity playing ``package`` (imported, or found if imported before)."""
-    imported = h5p_package_import(
-        file=SimpleUploadedFile("activity.h5p", package), uploaded_by=None
-    )
+    imported = h5p_package_import(file=io.BytesIO(package), uploaded_by=None)
     fields.setdefault("title", imported.title)
     return H5PActivity.objects.create(package=imported, **fields)
 
