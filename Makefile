@@ -46,8 +46,9 @@ format: setup
 	$(PY) -m ruff check --fix .
 
 messages: setup
-	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=node_modules
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules \
+	  --ignore=locale-wagtail --ignore=staticfiles --ignore=tests --ignore=bench
+	cd locale/vi/LC_MESSAGES && msgfmt --check-format -o django.mo django.po
 
 bench: setup
 	for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
