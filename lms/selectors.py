@@ -76,6 +76,33 @@ def _lesson_items(course, enrollment: Enrollment | None) -> list[LessonItem]:
     return items
 
 
+def lesson_is_unlocked(*, enrollment: Enrollment, lesson, sequential: bool) -> bool:
+    """The unlocking rule of :func:`_lesson_items` for one lesson, in one query.
+
+    For paths that check access on every request (an H5P player's statements) and
+    need no outline: in a sequential course a lesson opens once every earlier live
+    required lesson is completed.
+    """
+    from courses.models import LessonPage
+
+    if not sequential:
+        return True
+    done = LessonProgress.objects.filter(
+        enrollment=enrollment, status=LessonProgress.Status.COMPLETED
+    ).values("lesson_id")
+    return not (
+        LessonPage.objects.filter(
+            live=True,
+            path__startswith=lesson.path[: -lesson.steplen],
+            depth=lesson.depth,
+            path__lt=lesson.path,
+            is_required=True,
+        )
+        .exclude(pk__in=done)
+        .exists()
+    )
+
+
 def course_state(*, course, user) -> CourseState:
     enrollment = None
     if user.is_authenticated:

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from lms.models import Enrollment, LessonProgress
+from lms.models import Enrollment
+from lms.selectors import lesson_is_unlocked
 
 from .models import H5PActivity, H5PPackage, XAPIStatement
 
@@ -77,12 +78,9 @@ def learner_access(*, user, lesson, activity_id: int) -> Enrollment:
     is enrolled in, and be unlocked for them. Raises :class:`H5PRefused` otherwise.
 
     Every statement a player sends passes here, so this asks the database two
-    questions instead of building the whole course state. The unlocking rule is
-    the one of :func:`lms.selectors.lesson_state`: in a course whose lessons
-    unlock in order, a lesson opens once every earlier required lesson is done.
+    questions instead of building the whole course state; the unlocking rule is
+    :func:`lms.selectors.lesson_is_unlocked`.
     """
-    from courses.models import LessonPage
-
     if not user.is_authenticated:
         raise H5PRefused(_("Log in to record your answers."))
     if not lesson.live or not lesson_holds_activity(lesson, activity_id):
@@ -98,21 +96,12 @@ def learner_access(*, user, lesson, activity_id: int) -> Enrollment:
     )
     if enrollment is None:
         raise H5PRefused(_("Enrol in the course to record your answers."))
-    if enrollment.course_sequential:
-        done = LessonProgress.objects.filter(
-            enrollment=enrollment, status=LessonProgress.Status.COMPLETED
-        ).values("lesson_id")
-        earlier_open = LessonPage.objects.filter(
-            live=True,
-            path__startswith=course_path,
-            depth=lesson.depth,
-            path__lt=lesson.path,
-            is_required=True,
-        ).exclude(pk__in=done)
-        if earlier_open.exists():
-            raise H5PRefused(
-                _("Complete the earlier lessons of the course before this activity.")
-            )
+    if not lesson_is_unlocked(
+        enrollment=enrollment, lesson=lesson, sequential=enrollment.course_sequential
+    ):
+        raise H5PRefused(
+            _("Complete the earlier lessons of the course before this activity.")
+        )
     return enrollment
 
 

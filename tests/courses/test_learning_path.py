@@ -134,3 +134,27 @@ def test_officials_find_the_certificate_screens_from_my_learning(client, site_tr
     assert manage_url not in client.get(reverse("my_learning")).content.decode()
     client.force_login(official)
     assert manage_url in client.get(reverse("my_learning")).content.decode()
+
+
+@pytest.mark.parametrize("sequential", [True, False])
+def test_the_one_query_unlock_rule_agrees_with_the_course_outline(
+    learner_client, user, catalogue, sequential
+):
+    from lms import selectors
+
+    course = add_course(
+        catalogue, title="Khoá bốn bài", lessons=4, sequential=sequential
+    )
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    lessons = lessons_of(course)
+    learner_client.post(reverse("lesson_complete", args=[lessons[0].pk]))
+    enrollment = Enrollment.objects.get(user=user, course=course)
+    outline = selectors.course_state(course=course, user=user).lessons
+    verdicts = [
+        selectors.lesson_is_unlocked(
+            enrollment=enrollment, lesson=lesson, sequential=sequential
+        )
+        for lesson in lessons
+    ]
+    assert verdicts == [not item.locked for item in outline]
+    assert verdicts == ([True, True, False, False] if sequential else [True] * 4)
