@@ -7,12 +7,11 @@ Editors previewing a lesson play activities through :func:`can_preview`.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from lms.models import Enrollment
-from lms.selectors import lesson_is_unlocked
+from lms.selectors import lesson_access
 
 from .models import H5PActivity, H5PPackage, XAPIStatement
 
@@ -58,66 +57,58 @@ class H5PRefused(PermissionDenied):
         self.message = message
 
 
-def lesson_holds_activity(lesson, activity_id: int) -> bool:
-    """Whether ``lesson``'s saved body has an H5P block showing ``activity_id``."""
+def lesson_holds_activity(blocks: list, activity_id: int) -> bool:
+    """Whether the raw ``blocks`` of a lesson body show ``activity_id``."""
     return any(
-        block.get("type") == BLOCK_TYPE
+        isinstance(block, dict)
+        and block.get("type") == BLOCK_TYPE
         and (block.get("value") or {}).get("activity") == activity_id
-        for block in lesson.body.raw_data
+        for block in blocks
     )
 
 
-def _course_path(lesson) -> str:
-    return lesson.path[: -lesson.steplen]
-
-
-def learner_access(*, user, lesson, activity_id: int) -> Enrollment:
-    """The enrolment through which ``user`` plays ``activity_id`` in ``lesson``.
+def learner_access(*, user, lesson_id: int, activity_id: int) -> Enrollment:
+    """The enrolment through which ``user`` plays ``activity_id`` in the lesson.
 
     The lesson must be live, hold the activity, belong to a live course the user
     is enrolled in, and be unlocked for them. Raises :class:`H5PRefused` otherwise.
 
-    Every statement a player sends passes here, so this asks the database two
-    questions instead of building the whole course state; the unlocking rule is
-    :func:`lms.selectors.lesson_is_unlocked`.
+    Every statement a player sends passes here: one query
+    (:func:`lms.selectors.lesson_access`) answers all of it.
     """
     if not user.is_authenticated:
         raise H5PRefused(_("Log in to record your answers."))
-    if not lesson.live or not lesson_holds_activity(lesson, activity_id):
-        raise H5PRefused(_("This activity is not part of this lesson."))
-    course_path = _course_path(lesson)
-    enrollment = (
-        Enrollment.objects.filter(
-            user=user, course__path=course_path, course__live=True
-        )
-        .only("pk", "user_id", "course_id", "completed_at")
-        .annotate(course_sequential=F("course__sequential"))
-        .first()
-    )
-    if enrollment is None:
-        raise H5PRefused(_("Enrol in the course to record your answers."))
-    if not lesson_is_unlocked(
-        enrollment=enrollment, lesson=lesson, sequential=enrollment.course_sequential
+    access = lesson_access(user=user, lesson_id=lesson_id)
+    if (
+        access is None
+        or not access.live
+        or not lesson_holds_activity(access.blocks, activity_id)
     ):
+        raise H5PRefused(_("This activity is not part of this lesson."))
+    if access.enrollment is None:
+        raise H5PRefused(_("Enrol in the course to record your answers."))
+    if not access.unlocked:
         raise H5PRefused(
             _("Complete the earlier lessons of the course before this activity.")
         )
-    return enrollment
+    return access.enrollment
 
 
-def content_access(*, user, lesson, activity_id: int) -> bool:
-    """Whether ``user`` may load the files of ``activity_id`` shown in ``lesson``.
+def content_access(*, user, lesson_id: int, activity_id: int) -> bool:
+    """Whether ``user`` may load the files of ``activity_id`` shown in the lesson.
 
     Learners enrolled in the live course of a live lesson holding the activity may.
-    Checked on every file a player loads, so it costs one query beyond the lesson.
+    Checked on every file a player loads, in one query.
     """
-    if not user.is_authenticated or not lesson.live:
+    if not user.is_authenticated:
         return False
-    if not lesson_holds_activity(lesson, activity_id):
-        return False
-    return Enrollment.objects.filter(
-        user=user, course__path=_course_path(lesson), course__live=True
-    ).exists()
+    access = lesson_access(user=user, lesson_id=lesson_id)
+    return (
+        access is not None
+        and access.live
+        and access.enrollment is not None
+        and lesson_holds_activity(access.blocks, activity_id)
+    )
 
 
 def can_preview(user) -> bool:

@@ -165,14 +165,6 @@ MAX_STATE_BYTES = 256 * 1024
 _STATE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HUNDREDTH = Decimal("0.01")
 # What answering a replayed statement needs of the stored one.
-_REPLAY_FIELDS = (
-    "pk",
-    "statement_id",
-    "user_id",
-    "activity_id",
-    "attempt_id",
-    "scoring",
-)
 
 
 @dataclass(frozen=True)
@@ -227,6 +219,16 @@ def grade_compute(method: str, result: H5PResult) -> Decimal | None:
         )
     return result.best_percent
 
+
+# What answering a replay reads of the statement stored first.
+_REPLAY_FIELDS = (
+    "pk",
+    "statement_id",
+    "user_id",
+    "activity_id",
+    "attempt_id",
+    "scoring",
+)
 
 _GRADE_FIELDS = [
     "attempt_count",
@@ -313,10 +315,10 @@ def _server_score(
 class _Recording:
     """One request's statements: who sends them, for what, and what is known."""
 
-    def __init__(self, *, user, enrollment, lesson, activity) -> None:
+    def __init__(self, *, user, enrollment, lesson_id: int, activity) -> None:
         self.user = user
         self.enrollment = enrollment
-        self.lesson = lesson
+        self.lesson_id = lesson_id
         self.activity = activity
         self.key = scoring.answer_key(activity.package)
         self._result: H5PResult | None = None
@@ -345,6 +347,16 @@ class _Recording:
             verb=XAPIStatement.Verb.ANSWERED,
         ).exclude(sub_content_id="")
 
+    def stored(self, statement_id: uuid.UUID | None) -> XAPIStatement | None:
+        """The statement already stored under ``statement_id``, if any."""
+        if statement_id is None:
+            return None
+        stored = XAPIStatement.objects.filter(statement_id=statement_id)
+        # Most statements are new: asking whether costs less than loading.
+        if not stored.exists():
+            return None
+        return stored.only(*_REPLAY_FIELDS).get()
+
     def replay(self, existing: XAPIStatement) -> StatementOutcome:
         if existing.user_id != self.user.pk or existing.activity_id != self.activity.pk:
             raise ValidationError(
@@ -371,7 +383,7 @@ class _Recording:
             activity=self.activity,
             user=self.user,
             enrollment=self.enrollment,
-            lesson_id=self.lesson.pk,
+            lesson_id=self.lesson_id,
             verb=parsed.verb,
             sub_content_id=parsed.sub_content_id,
             raw_score=raw,
@@ -391,6 +403,12 @@ class _Recording:
             and parsed.verb in scoring.finishing_verbs(self.key.main.library)
             and maximum
         )
+        if finishes:
+            # A resent attempt is found before it is graded again; other replays
+            # cost nothing before the unique statement id refuses them.
+            existing = self.stored(parsed.statement_id)
+            if existing is not None:
+                return self.replay(existing), False
         attempt = result = None
         newly_passed = False
         if finishes:
@@ -410,7 +428,7 @@ class _Recording:
                 enrollment_id=self.enrollment.pk,
                 activity=self.activity,
                 user_id=self.user.pk,
-                lesson_id=self.lesson.pk,
+                lesson_id=self.lesson_id,
                 number=result.attempt_count + 1,
                 raw_score=statement.raw_score,
                 max_score=maximum,
@@ -441,14 +459,14 @@ def _statement_id(data) -> uuid.UUID | None:
 
 @transaction.atomic
 def xapi_statements_record(
-    *, user, lesson, activity: H5PActivity, body: bytes
+    *, user, lesson_id: int, activity: H5PActivity, body: bytes
 ) -> StatementsReceived:
     """Store the xAPI statements a learner's page sent, and grade them.
 
     ``body`` is one statement as a JSON object, or a JSON array of statements
     (a queue sent after being offline), at most
     :data:`~quizzes.h5p.xapi.MAX_STATEMENT_BYTES` in all. The learner must be
-    allowed to play ``activity`` in ``lesson``
+    allowed to play ``activity`` in the lesson ``lesson_id``
     (:func:`quizzes.h5p.permissions.learner_access` raises
     :class:`~quizzes.h5p.permissions.H5PRefused` otherwise); a body that cannot be
     read raises ``ValidationError`` (code ``too_large`` when oversized).
@@ -468,10 +486,10 @@ def xapi_statements_record(
     activity's grading method; when that passes for the first time, the enrolment
     is evaluated so the course completes at once if nothing else is missing.
     """
-    enrollment = learner_access(user=user, lesson=lesson, activity_id=activity.pk)
+    enrollment = learner_access(user=user, lesson_id=lesson_id, activity_id=activity.pk)
     items, batch = statements_decode(body)
     recording = _Recording(
-        user=user, enrollment=enrollment, lesson=lesson, activity=activity
+        user=user, enrollment=enrollment, lesson_id=lesson_id, activity=activity
     )
     outcomes: list[StatementOutcome | ValidationError] = []
     passed_at = None
@@ -486,9 +504,7 @@ def xapi_statements_record(
             continue
         except IntegrityError:
             recording.forget_result()
-            existing = XAPIStatement.objects.only(*_REPLAY_FIELDS).get(
-                statement_id=_statement_id(item)
-            )
+            existing = recording.stored(_statement_id(item))
             try:
                 outcomes.append(recording.replay(existing))
             except ValidationError as refusal:
@@ -503,14 +519,14 @@ def xapi_statements_record(
 
 
 def xapi_statement_record(
-    *, user, lesson, activity: H5PActivity, body: bytes
+    *, user, lesson_id: int, activity: H5PActivity, body: bytes
 ) -> StatementOutcome:
     """Store one statement (a JSON object); see :func:`xapi_statements_record`.
 
     Raises the ``ValidationError`` that refused it.
     """
     received = xapi_statements_record(
-        user=user, lesson=lesson, activity=activity, body=body
+        user=user, lesson_id=lesson_id, activity=activity, body=body
     )
     if received.batch or len(received.outcomes) != 1:
         raise ValidationError(_("Send one statement, not a list."), code="invalid")
@@ -550,7 +566,7 @@ def _state_key(value: str, what: str) -> str:
 def h5p_user_state_save(
     *,
     user,
-    lesson,
+    lesson_id: int,
     activity: H5PActivity,
     data_type: str,
     sub_content_id: str,
@@ -565,7 +581,7 @@ def h5p_user_state_save(
     activity there, and ``ValidationError`` (code ``too_large`` above
     :data:`MAX_STATE_BYTES`) for data that is not JSON.
     """
-    enrollment = learner_access(user=user, lesson=lesson, activity_id=activity.pk)
+    enrollment = learner_access(user=user, lesson_id=lesson_id, activity_id=activity.pk)
     key = {
         "enrollment": enrollment,
         "activity": activity,

@@ -20,8 +20,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.models import LessonPage
-
 from . import permissions, selectors, services
 from .models import H5PActivity, H5PPackage
 from .xapi import MAX_STATEMENT_BYTES
@@ -92,13 +90,6 @@ def _serve(activity: H5PActivity, package_id: int, path: str) -> HttpResponse:
     return _file_headers(FileResponse(handle, content_type=_content_type(path)))
 
 
-def _lesson(lesson_id: int):
-    try:
-        return selectors.lesson_get(pk=lesson_id)
-    except LessonPage.DoesNotExist as missing:
-        raise Http404 from missing
-
-
 def _activity(activity_id: int) -> H5PActivity:
     try:
         return selectors.h5p_activity_get(pk=activity_id)
@@ -109,10 +100,9 @@ def _activity(activity_id: int) -> H5PActivity:
 @require_GET
 def content_file(request, lesson_id: int, activity_id: int, package_id: int, path: str):
     """A file of the package played in a lesson, for the learner's player."""
-    lesson = _lesson(lesson_id)
     activity = _activity(activity_id)
     if not permissions.content_access(
-        user=request.user, lesson=lesson, activity_id=activity.pk
+        user=request.user, lesson_id=lesson_id, activity_id=activity.pk
     ):
         return HttpResponse(status=403)
     return _serve(activity, package_id, path)
@@ -132,12 +122,11 @@ def user_state(
 ):
     """H5P's resume state: GET answers ``{"success": true, "data": false | "…"}``,
     a form POST (``data``, ``preload``, ``invalidate``) saves it."""
-    lesson = _lesson(lesson_id)
     activity = _activity(activity_id)
     try:
         if request.method == "GET":
             enrollment = permissions.learner_access(
-                user=request.user, lesson=lesson, activity_id=activity.pk
+                user=request.user, lesson_id=lesson_id, activity_id=activity.pk
             )
             data = selectors.h5p_user_state_get(
                 enrollment=enrollment,
@@ -150,7 +139,7 @@ def user_state(
             )
         services.h5p_user_state_save(
             user=request.user,
-            lesson=lesson,
+            lesson_id=lesson_id,
             activity=activity,
             data_type=data_type,
             sub_content_id=sub_content_id,
@@ -186,11 +175,13 @@ def statements(request, lesson_id: int, activity_id: int):
             % {"limit": MAX_STATEMENT_BYTES // 1024},
             413,
         )
-    lesson = _lesson(lesson_id)
     activity = _activity(activity_id)
     try:
         received = services.xapi_statements_record(
-            user=request.user, lesson=lesson, activity=activity, body=request.body
+            user=request.user,
+            lesson_id=lesson_id,
+            activity=activity,
+            body=request.body,
         )
     except permissions.H5PRefused as refusal:
         return _refused(refusal.message, 403)

@@ -45,11 +45,17 @@ def play(activity, lesson, user, picks: list[str]) -> None:
     for child, picked in zip(SCS_CHILDREN, picks, strict=True):
         body = statement(activity, child=child, response=picked, raw=1, maximum=1)
         xapi_statement_record(
-            user=user, lesson=lesson, activity=activity, body=json.dumps(body).encode()
+            user=user,
+            lesson_id=lesson.pk,
+            activity=activity,
+            body=json.dumps(body).encode(),
         )
     done = statement(activity, verb="completed", raw=3, maximum=3)
     xapi_statement_record(
-        user=user, lesson=lesson, activity=activity, body=json.dumps(done).encode()
+        user=user,
+        lesson_id=lesson.pk,
+        activity=activity,
+        body=json.dumps(done).encode(),
     )
 
 
