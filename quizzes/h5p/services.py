@@ -372,8 +372,62 @@ class _Recording:
             duplicate=True,
         )
 
+    def resent(self, data, error: IntegrityError) -> StatementOutcome | ValidationError:
+        """The answer to a statement whose id is already stored.
+
+        Called once storing it failed with ``error``; raises that again when no
+        statement holds the id (another constraint refused it).
+        """
+        self.forget_result()
+        existing = self.stored(_statement_id(data))
+        if existing is None:
+            raise error
+        try:
+            return self.replay(existing)
+        except ValidationError as refusal:
+            return refusal
+
+    def record_each(
+        self, items: list, *, savepoints: bool
+    ) -> list[StatementOutcome | ValidationError]:
+        """Record ``items`` in order inside the caller's transaction.
+
+        With ``savepoints`` each statement is kept or undone on its own, and a
+        resent one is answered as a replay; without, a resent statement's
+        ``IntegrityError`` reaches the caller, whose transaction must end. New
+        statements, the usual case, cost no lookup first: the unique statement
+        id refuses a replay when it is stored. When a statement newly passes the
+        activity, the enrolment is evaluated once all are recorded.
+        """
+        outcomes: list[StatementOutcome | ValidationError] = []
+        passed_at = None
+        for item in items:
+            try:
+                if savepoints:
+                    with transaction.atomic():
+                        outcome, newly_passed = self.record(item)
+                else:
+                    outcome, newly_passed = self.record(item)
+            except ValidationError as refusal:
+                outcomes.append(refusal)
+                continue
+            except IntegrityError as error:
+                if not savepoints:
+                    raise
+                outcomes.append(self.resent(item, error))
+                continue
+            if newly_passed:
+                passed_at = len(outcomes)
+            outcomes.append(outcome)
+        if passed_at is not None and _completion_evaluate(self.enrollment.pk):
+            outcomes[passed_at] = replace(outcomes[passed_at], course_completed=True)
+        return outcomes
+
     def record(self, data) -> tuple[StatementOutcome, bool]:
-        """Store and grade one statement; also say whether it newly passed."""
+        """Store and grade one statement; also say whether it newly passed.
+
+        Refusals (``ValidationError``) are raised before anything is written.
+        """
         parsed = statement_parse(data, iri=self.activity.iri)
         raw, maximum, how = _server_score(parsed, self.key)
         stored = timezone.now()
@@ -457,7 +511,6 @@ def _statement_id(data) -> uuid.UUID | None:
         return None
 
 
-@transaction.atomic
 def xapi_statements_record(
     *, user, lesson_id: int, activity: H5PActivity, body: bytes
 ) -> StatementsReceived:
@@ -491,30 +544,18 @@ def xapi_statements_record(
     recording = _Recording(
         user=user, enrollment=enrollment, lesson_id=lesson_id, activity=activity
     )
-    outcomes: list[StatementOutcome | ValidationError] = []
-    passed_at = None
-    for item in items:
+    if batch:
+        # A queue: one transaction, a savepoint per statement so that one
+        # refused or resent statement leaves the others stored.
+        with transaction.atomic():
+            outcomes = recording.record_each(items, savepoints=True)
+    else:
         try:
-            # A replay is found by the unique statement id when it is stored, so
-            # new statements, the usual case, cost no lookup first.
             with transaction.atomic():
-                outcome, newly_passed = recording.record(item)
-        except ValidationError as refusal:
-            outcomes.append(refusal)
-            continue
-        except IntegrityError:
-            recording.forget_result()
-            existing = recording.stored(_statement_id(item))
-            try:
-                outcomes.append(recording.replay(existing))
-            except ValidationError as refusal:
-                outcomes.append(refusal)
-            continue
-        if newly_passed:
-            passed_at = len(outcomes)
-        outcomes.append(outcome)
-    if passed_at is not None and _completion_evaluate(enrollment.pk):
-        outcomes[passed_at] = replace(outcomes[passed_at], course_completed=True)
+                outcomes = recording.record_each(items, savepoints=False)
+        except IntegrityError as error:
+            # Its id was stored before: nothing of it was kept this time.
+            outcomes = [recording.resent(items[0], error)]
     return StatementsReceived(outcomes=outcomes, batch=batch)
 
 
