@@ -535,3 +535,60 @@ def test_a_queue_from_a_learner_not_enrolled_is_refused_whole(tf, course):
 
     assert response.status_code == 403
     assert not XAPIStatement.objects.exists()
+
+
+def test_a_resent_child_answer_is_stored_once(learner, lessons):
+    activity = activity_create(single_choice_set())
+    lesson = place_activity(lessons[0], activity)
+    child = statement(activity, child=SCS_CHILDREN[0], response="0", raw=1, maximum=1)
+
+    first = send(learner, lesson, activity, child)
+    again = send(learner, lesson, activity, child)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
+    assert XAPIStatement.objects.count() == 1
+
+
+def _queries_to_send(client, lesson, activity, data) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert send(client, lesson, activity, data).status_code == 200
+    return len(captured)
+
+
+def test_recording_a_statement_costs_the_same_queries_however_much_is_stored(
+    learner, lessons
+):
+    """Access, activity, enrolment and grade are read in a fixed number of
+    queries, whatever the learner's history."""
+    choices = activity_create(single_choice_set())
+    question = activity_create(true_false())
+    place_activity(lessons[0], choices)
+    lesson = place_activity(lessons[0], question)
+
+    def one_round() -> tuple[int, int, int]:
+        child = statement(
+            choices, child=SCS_CHILDREN[0], response="0", raw=1, maximum=1
+        )
+        done = statement(choices, verb="completed", raw=3, maximum=3)
+        answer = statement(question, response="false", raw=1, maximum=1)
+        return (
+            _queries_to_send(learner, lesson, choices, child),
+            _queries_to_send(learner, lesson, choices, done),
+            _queries_to_send(learner, lesson, question, answer),
+        )
+
+    one_round()  # the first attempt creates the results and completes nothing else
+    early = one_round()
+    for _ in range(15):
+        one_round()
+    late = one_round()
+
+    assert late == early, (early, late)
+    child, done, answer = late
+    assert child <= 6
+    assert done <= 12
+    assert answer <= 10
