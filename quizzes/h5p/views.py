@@ -12,10 +12,18 @@ do what is decided in :mod:`quizzes.h5p.permissions`.
 from __future__ import annotations
 
 import mimetypes
+import re
+from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +38,8 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 # Opened directly (not loaded by the player), a file such as an SVG image or an
 # XML document must not run scripts with the site's origin.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+CHUNK_BYTES = 64 * 1024
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CONTENT_TYPES = {
     "js": "text/javascript; charset=utf-8",
     "css": "text/css; charset=utf-8",
@@ -70,7 +80,81 @@ def _refused(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-def _serve(activity: H5PActivity, package_id: int, path: str) -> HttpResponse:
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The ``(first, last)`` byte a single-range ``Range`` header asks of ``size``.
+
+    None when the header is absent, malformed or asks for several ranges: the
+    whole file is then sent, as HTTP allows. Raises ``ValueError`` when the range
+    lies beyond the file.
+    """
+    match = _RANGE.match(header)
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        # A suffix: the last N bytes.
+        length = int(last)
+        if length == 0 or size == 0:
+            raise ValueError(header)
+        return max(0, size - length), size - 1
+    first = int(first)
+    if last and int(last) < first:
+        return None
+    if first >= size:
+        raise ValueError(header)
+    return first, min(int(last), size - 1) if last else size - 1
+
+
+def _file_part(handle, first: int, length: int) -> Iterator[bytes]:
+    """``length`` bytes of ``handle`` from ``first``, in chunks; closes it after."""
+    try:
+        handle.seek(first)
+        while length > 0:
+            chunk = handle.read(min(CHUNK_BYTES, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _file_response(request, name: str, path: str) -> HttpResponse:
+    """A stored file; a part of it (206) when the request asks for a range.
+
+    Players seek in videos and audio by asking for ranges.
+    """
+    content_type = _content_type(path)
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as missing:
+        raise Http404 from missing
+    size = handle.size
+    try:
+        wanted = _byte_range(request.headers.get("Range", ""), size)
+    except ValueError:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if wanted is None:
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        first, last = wanted
+        response = StreamingHttpResponse(
+            _file_part(handle, first, last - first + 1),
+            status=206,
+            content_type=content_type,
+        )
+        response["Content-Length"] = str(last - first + 1)
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _serve(request, activity: H5PActivity, package_id: int, path: str) -> HttpResponse:
     if activity.package_id != package_id:
         raise Http404
     if path == "h5p.json":
@@ -83,11 +167,7 @@ def _serve(activity: H5PActivity, package_id: int, path: str) -> HttpResponse:
     name = package.storage_name(path)
     if name is None:
         raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as missing:
-        raise Http404 from missing
-    return _file_headers(FileResponse(handle, content_type=_content_type(path)))
+    return _file_headers(_file_response(request, name, path))
 
 
 def _activity(activity_id: int) -> H5PActivity:
@@ -105,7 +185,7 @@ def content_file(request, lesson_id: int, activity_id: int, package_id: int, pat
         user=request.user, lesson_id=lesson_id, activity_id=activity.pk
     ):
         return HttpResponse(status=403)
-    return _serve(activity, package_id, path)
+    return _serve(request, activity, package_id, path)
 
 
 @require_GET
@@ -113,7 +193,7 @@ def preview_file(request, activity_id: int, package_id: int, path: str):
     """A file of an activity's package, for an editor previewing a lesson."""
     if not permissions.can_preview(request.user):
         return HttpResponse(status=403)
-    return _serve(_activity(activity_id), package_id, path)
+    return _serve(request, _activity(activity_id), package_id, path)
 
 
 @require_http_methods(["GET", "POST"])

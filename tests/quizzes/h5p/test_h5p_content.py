@@ -144,3 +144,64 @@ def test_editors_who_may_choose_activities_load_files_in_a_preview(placed):
 
     browser.force_login(UserFactory())
     assert browser.get(url).status_code == 403
+
+
+def test_a_player_can_ask_for_part_of_a_file(learner, placed):
+    """Players seek in videos by asking for byte ranges."""
+    lesson, activity = placed
+    url = file_url(lesson, activity, LIBRARY_JS)
+    whole = body(learner.get(url))
+    size = len(whole)
+
+    first_ten = learner.get(url, headers={"range": "bytes=0-9"})
+    from_ten = learner.get(url, headers={"range": "bytes=10-"})
+    last_five = learner.get(url, headers={"range": "bytes=-5"})
+    past_end = learner.get(url, headers={"range": f"bytes={size - 3}-{size + 100}"})
+
+    assert first_ten.status_code == 206
+    assert first_ten["Content-Range"] == f"bytes 0-9/{size}"
+    assert first_ten["Content-Length"] == "10"
+    assert first_ten["Content-Type"] == "text/javascript; charset=utf-8"
+    assert first_ten["X-Content-Type-Options"] == "nosniff"
+    assert body(first_ten) == whole[:10]
+    assert body(from_ten) == whole[10:]
+    assert from_ten["Content-Range"] == f"bytes 10-{size - 1}/{size}"
+    assert body(last_five) == whole[-5:]
+    assert body(past_end) == whole[-3:]
+    assert learner.get(url)["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(
+    "asked", ["bytes=1-2,5-6", "bytes=-", "items=0-9", "bytes=a-b"]
+)
+def test_a_range_it_cannot_honour_gets_the_whole_file(learner, placed, asked):
+    lesson, activity = placed
+    url = file_url(lesson, activity, LIBRARY_JS)
+
+    response = learner.get(url, headers={"range": asked})
+
+    assert response.status_code == 200
+    assert body(response) == body(learner.get(url))
+
+
+def test_a_range_beyond_the_file_is_refused_with_its_size(learner, placed):
+    lesson, activity = placed
+    url = file_url(lesson, activity, LIBRARY_JS)
+    size = len(body(learner.get(url)))
+
+    for asked in (f"bytes={size}-", f"bytes={size + 10}-{size + 20}", "bytes=-0"):
+        response = learner.get(url, headers={"range": asked})
+        assert response.status_code == 416, asked
+        assert response["Content-Range"] == f"bytes */{size}"
+
+
+def test_parts_of_a_file_are_not_served_to_strangers(placed, course):
+    lesson, activity = placed
+    stranger = Client()
+    stranger.force_login(UserFactory())
+
+    response = stranger.get(
+        file_url(lesson, activity, LIBRARY_JS), headers={"range": "bytes=0-9"}
+    )
+
+    assert response.status_code == 403
