@@ -16,6 +16,7 @@ from quizzes.models import (
     Quiz,
     ReviewPolicy,
 )
+from quizzes.stats import AssessmentStats, MissedQuestion
 
 MISSED_QUESTIONS_SHOWN = 10
 
@@ -237,31 +238,10 @@ def quiz_panel(*, quiz: Quiz, lesson, enrollment, required: bool) -> QuizPanel:
 
 
 @dataclass
-class MissedQuestion:
-    question_id: int
-    text: str
-    answered: int
-    wrong: int
+class QuizStats(AssessmentStats):
+    """Also counts the attempts started and not yet submitted."""
 
-    @property
-    def wrong_percent(self) -> int:
-        return round(100 * self.wrong / self.answered) if self.answered else 0
-
-
-@dataclass
-class QuizStats:
-    attempts: int
     in_progress: int
-    learners: int
-    learners_passed: int
-    passed: int
-    average_score: float | None
-    missed: list[MissedQuestion]
-
-    @property
-    def pass_rate(self) -> int | None:
-        """The share of submitted attempts that passed, in percent."""
-        return round(100 * self.passed / self.attempts) if self.attempts else None
 
 
 def quiz_stats(*, quiz: Quiz) -> QuizStats:
@@ -276,11 +256,13 @@ def quiz_stats(*, quiz: Quiz) -> QuizStats:
         learners=Count("user", filter=submitted, distinct=True),
         learners_passed=Count("user", filter=submitted & Q(passed=True), distinct=True),
         passed=Count("pk", filter=submitted & Q(passed=True)),
-        average_score=Avg("score", filter=submitted),
+        average_percent=Avg("score", filter=submitted),
     )
+    if totals["average_percent"] is not None:
+        totals["average_percent"] = float(totals["average_percent"])
     missed = [
         MissedQuestion(
-            question_id=row["question_id"],
+            key=str(row["question_id"]),
             text=row["question__text"],
             answered=row["answered"],
             wrong=row["wrong"],

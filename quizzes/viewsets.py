@@ -1,22 +1,13 @@
 """The "Quizzes" screens of the Wagtail admin: the question pool and statistics."""
 
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
-from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
+from django.urls import path
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.views.generic import (
-    PermissionCheckedMixin,
-    WagtailAdminTemplateMixin,
-)
-from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import (
     EditView,
     IndexView,
@@ -26,74 +17,35 @@ from wagtail.snippets.views.snippets import (
 from quizzes import selectors
 from quizzes.forms import QuizAdminForm
 from quizzes.models import Quiz
+from quizzes.stats import (
+    AssessmentStatsView,
+    StatsHeaderButtonMixin,
+    StatsListButtonMixin,
+)
 
 STATS_URL_NAME = "stats"
 
 
-def _stats_button(url_name: str, quiz: Quiz) -> Button:
-    return Button(
-        _("Statistics"),
-        url=reverse(url_name, args=[quiz.pk]),
-        icon_name="table",
-        priority=15,
-    )
+class QuizIndexView(StatsListButtonMixin, IndexView):
+    pass
 
 
-class QuizIndexView(IndexView):
-    stats_url_name = None
-
-    def get_list_more_buttons(self, instance):
-        return [
-            *super().get_list_more_buttons(instance),
-            _stats_button(self.stats_url_name, instance),
-        ]
+class QuizEditView(StatsHeaderButtonMixin, EditView):
+    pass
 
 
-class QuizEditView(EditView):
-    stats_url_name = None
-
-    @cached_property
-    def header_more_buttons(self):
-        return [
-            *super().header_more_buttons,
-            _stats_button(self.stats_url_name, self.object),
-        ]
-
-
-class QuizStatsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class QuizStatsView(AssessmentStatsView):
     """Attempts, average score, pass rate and the questions most often missed."""
 
     model = Quiz
-    any_permission_required = ["add", "change", "delete", "view"]
     template_name = "quizzes/admin/quiz_stats.html"
-    page_title = gettext_lazy("Statistics")
-    header_icon = "table"
-    index_url_name = None
-    edit_url_name = None
+    index_label = gettext_lazy("Quizzes")
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Quiz, pk=kwargs["pk"])
+    def get_object(self, pk: int) -> Quiz:
+        return Quiz.objects.get(pk=pk)
 
-    def get_page_subtitle(self):
-        return self.object.title
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": _("Quizzes")},
-            {
-                "url": reverse(self.edit_url_name, args=[self.object.pk]),
-                "label": self.object.title,
-            },
-            {"url": "", "label": _("Statistics")},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["quiz"] = self.object
-        context["stats"] = selectors.quiz_stats(quiz=self.object)
-        return context
+    def get_stats(self):
+        return selectors.quiz_stats(quiz=self.object)
 
 
 class QuizViewSet(SnippetViewSet):

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from quizzes.stats import AssessmentStats, MissedQuestion
+
 from . import scoring
 from .models import (
     GradingMethod,
@@ -310,33 +312,10 @@ def h5p_activity_panel(
 
 
 @dataclass
-class MissedPart:
-    """A question of an activity (the activity itself, or a child of a container)."""
+class ActivityStats(AssessmentStats):
+    """Also counts the attempts whose score the server could not check."""
 
-    sub_content_id: str
-    text: str
-    answered: int
-    wrong: int
-
-    @property
-    def wrong_percent(self) -> int:
-        return round(100 * self.wrong / self.answered) if self.answered else 0
-
-
-@dataclass
-class ActivityStats:
-    attempts: int
-    learners: int
-    learners_passed: int
-    passed: int
     self_reported: int
-    average_percent: float | None
-    missed: list[MissedPart]
-
-    @property
-    def pass_rate(self) -> int | None:
-        """The share of attempts that passed, in percent."""
-        return round(100 * self.passed / self.attempts) if self.attempts else None
 
 
 def h5p_activity_stats(*, activity: H5PActivity) -> ActivityStats:
@@ -369,8 +348,8 @@ def h5p_activity_stats(*, activity: H5PActivity) -> ActivityStats:
     for row in rows:
         question = key.question(row["sub_content_id"]) if key else None
         missed.append(
-            MissedPart(
-                sub_content_id=row["sub_content_id"],
+            MissedQuestion(
+                key=row["sub_content_id"],
                 text=question.text if question else row["sub_content_id"],
                 answered=row["answered"],
                 wrong=row["wrong"],

@@ -16,26 +16,28 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import (
     PermissionCheckedMixin,
-    WagtailAdminTemplateMixin,
 )
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import (
     DeleteView,
     EditView,
     IndexView,
     SnippetViewSet,
+)
+
+from quizzes.stats import (
+    AssessmentStatsView,
+    StatsHeaderButtonMixin,
+    StatsListButtonMixin,
 )
 
 from .forms import H5PUploadForm
@@ -191,38 +193,12 @@ STATS_URL_NAME = "stats"
 STATEMENTS_URL_NAME = "statements"
 
 
-def _stats_button(url_name: str, activity: H5PActivity) -> Button:
-    return Button(
-        gettext("Statistics"),
-        url=reverse(url_name, args=[activity.pk]),
-        icon_name="table",
-        priority=15,
-    )
-
-
-class H5PActivityIndexView(IndexView):
-    stats_url_name = None
-
+class H5PActivityIndexView(StatsListButtonMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("package")
 
-    def get_list_more_buttons(self, instance):
-        return [
-            *super().get_list_more_buttons(instance),
-            _stats_button(self.stats_url_name, instance),
-        ]
 
-
-class H5PActivityEditView(EditView):
-    stats_url_name = None
-
-    @cached_property
-    def header_more_buttons(self):
-        return [
-            *super().header_more_buttons,
-            _stats_button(self.stats_url_name, self.object),
-        ]
-
+class H5PActivityEditView(StatsHeaderButtonMixin, EditView):
     def save_instance(self):
         rules = ("package_id", "grading_method", "pass_mark")
         before = H5PActivity.objects.values(*rules).get(pk=self.object.pk)
@@ -249,45 +225,22 @@ class H5PActivityDeleteView(DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class H5PActivityStatsView(
-    PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
-):
+class H5PActivityStatsView(AssessmentStatsView):
     """Attempts, average score and the questions most often answered wrong."""
 
     model = H5PActivity
-    any_permission_required = ["add", "change", "delete", "view"]
     template_name = "h5p/admin/activity_stats.html"
-    page_title = _("Statistics")
-    header_icon = "table"
-    index_url_name = None
-    edit_url_name = None
+    index_label = _("H5P activities")
     statements_url_name = None
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        try:
-            self.object = h5p_activity_get(pk=kwargs["pk"])
-        except H5PActivity.DoesNotExist as missing:
-            raise Http404 from missing
+    def get_object(self, pk: int) -> H5PActivity:
+        return h5p_activity_get(pk=pk)
 
-    def get_page_subtitle(self):
-        return self.object.title
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": gettext("H5P activities")},
-            {
-                "url": reverse(self.edit_url_name, args=[self.object.pk]),
-                "label": self.object.title,
-            },
-            {"url": "", "label": gettext("Statistics")},
-        ]
+    def get_stats(self):
+        return h5p_activity_stats(activity=self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["activity"] = self.object
-        context["stats"] = h5p_activity_stats(activity=self.object)
         if statements_policy.user_has_permission(self.request.user, "view"):
             context["statements_url"] = reverse(
                 self.statements_url_name, args=[self.object.pk]

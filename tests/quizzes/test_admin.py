@@ -402,3 +402,20 @@ def test_an_untaken_quiz_can_be_deleted(editor):
     assert response.status_code == 302
     assert not Quiz.objects.exists()
     assert not Question.objects.exists()
+
+
+def test_statistics_are_reached_from_the_listing_and_the_edit_page(editor, stats_quiz):
+    quiz, _hard, _easy = stats_quiz
+    stats_url = reverse(STATS, args=[quiz.pk])
+
+    listing = editor.get(reverse(INDEX)).content.decode()
+    edit = editor.get(
+        reverse("wagtailsnippets_quizzes_quiz:edit", args=[quiz.pk])
+    ).content.decode()
+    page = editor.get(stats_url).content.decode()
+
+    assert f'href="{stats_url}"' in listing
+    assert f'href="{stats_url}"' in edit
+    assert "Nobody has submitted an attempt at this quiz yet." in page
+    assert f'href="{reverse(INDEX)}"' in page  # the breadcrumb back
+    assert editor.get(reverse(STATS, args=[quiz.pk + 1000])).status_code == 404

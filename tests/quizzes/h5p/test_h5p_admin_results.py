@@ -84,7 +84,7 @@ def test_statistics_count_attempts_and_list_the_questions_missed_most(scs, cours
 
     assert (stats.attempts, stats.learners, stats.learners_passed) == (3, 3, 2)
     assert round(stats.average_percent, 2) == round((100 + 33.33 + 66.67) / 3, 2)
-    assert [(m.sub_content_id, m.wrong, m.answered) for m in stats.missed] == [
+    assert [(m.key, m.wrong, m.answered) for m in stats.missed] == [
         (SCS_CHILDREN[1], 2, 3),
         (SCS_CHILDREN[2], 1, 3),
     ]
@@ -235,3 +235,24 @@ def test_editors_manage_activities_but_do_not_read_learners_statements(db):
 
     assert {"add_h5pactivity", "change_h5pactivity", "upload_h5ppackage"} <= granted
     assert "view_xapistatement" not in granted
+
+
+def test_activity_statistics_are_reached_from_the_listing_and_the_edit_page(
+    client, scs
+):
+    activity, _lesson = scs
+    client.force_login(editor("view_h5pactivity", "change_h5pactivity"))
+    stats_url = reverse("h5p_activities:stats", args=[activity.pk])
+
+    listing = client.get(reverse("h5p_activities:list")).content.decode()
+    edit = client.get(
+        reverse("h5p_activities:edit", args=[activity.pk])
+    ).content.decode()
+    page = client.get(stats_url).content.decode()
+
+    assert f'href="{stats_url}"' in listing
+    assert f'href="{stats_url}"' in edit
+    assert "Nobody has finished this activity yet." in page
+    assert f'href="{reverse("h5p_activities:list")}"' in page
+    missing = reverse("h5p_activities:stats", args=[activity.pk + 1000])
+    assert client.get(missing).status_code == 404
