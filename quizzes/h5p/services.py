@@ -8,6 +8,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
@@ -312,6 +313,14 @@ def _server_score(
     return reported.raw, reported.max, Scoring.SELF_REPORTED
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A statement checked and scored, not yet stored."""
+
+    statement: XAPIStatement
+    finishes: bool
+
+
 class _Recording:
     """One request's statements: who sends them, for what, and what is known."""
 
@@ -387,33 +396,49 @@ class _Recording:
         except ValidationError as refusal:
             return refusal
 
-    def record_each(
-        self, items: list, *, savepoints: bool
-    ) -> list[StatementOutcome | ValidationError]:
-        """Record ``items`` in order inside the caller's transaction.
+    def record_one(self, data) -> StatementOutcome | ValidationError:
+        """Record a statement sent on its own, or say why it is refused.
 
-        With ``savepoints`` each statement is kept or undone on its own, and a
-        resent one is answered as a replay; without, a resent statement's
-        ``IntegrityError`` reaches the caller, whose transaction must end. New
-        statements, the usual case, cost no lookup first: the unique statement
-        id refuses a replay when it is stored. When a statement newly passes the
-        activity, the enrolment is evaluated once all are recorded.
+        A statement that finishes an attempt is graded, and the enrolment
+        evaluated when it newly passes, in one transaction; any other is one
+        insert, in autocommit mode. A resent statement is answered as a replay.
+        """
+        try:
+            pending = self.prepare(data)
+            # A lone insert needs no transaction, unless one is open already
+            # (a savepoint keeps it usable if the insert is refused).
+            alone = (
+                not pending.finishes
+                and not transaction.get_connection().in_atomic_block
+            )
+            with nullcontext() if alone else transaction.atomic():
+                outcome, newly_passed = self.store(pending)
+                if newly_passed and _completion_evaluate(self.enrollment.pk):
+                    outcome = replace(outcome, course_completed=True)
+        except ValidationError as refusal:
+            return refusal
+        except IntegrityError as error:
+            return self.resent(data, error)
+        return outcome
+
+    def record_each(self, items: list) -> list[StatementOutcome | ValidationError]:
+        """Record a queue of statements in order, inside the caller's transaction.
+
+        Each statement is kept or undone on its own (a savepoint), so one refused
+        or resent statement leaves the others stored. When a statement newly
+        passes the activity, the enrolment is evaluated once all are recorded.
         """
         outcomes: list[StatementOutcome | ValidationError] = []
         passed_at = None
         for item in items:
             try:
-                if savepoints:
-                    with transaction.atomic():
-                        outcome, newly_passed = self.record(item)
-                else:
-                    outcome, newly_passed = self.record(item)
+                pending = self.prepare(item)
+                with transaction.atomic():
+                    outcome, newly_passed = self.store(pending)
             except ValidationError as refusal:
                 outcomes.append(refusal)
                 continue
             except IntegrityError as error:
-                if not savepoints:
-                    raise
                 outcomes.append(self.resent(item, error))
                 continue
             if newly_passed:
@@ -423,10 +448,10 @@ class _Recording:
             outcomes[passed_at] = replace(outcomes[passed_at], course_completed=True)
         return outcomes
 
-    def record(self, data) -> tuple[StatementOutcome, bool]:
-        """Store and grade one statement; also say whether it newly passed.
+    def prepare(self, data) -> _Pending:
+        """Check and score a statement, reading and writing nothing.
 
-        Refusals (``ValidationError``) are raised before anything is written.
+        Raises ``ValidationError`` saying why a statement is refused.
         """
         parsed = statement_parse(data, iri=self.activity.iri)
         raw, maximum, how = _server_score(parsed, self.key)
@@ -457,15 +482,24 @@ class _Recording:
             and parsed.verb in scoring.finishing_verbs(self.key.main.library)
             and maximum
         )
-        if finishes:
-            # A resent attempt is found before it is graded again; other replays
-            # cost nothing before the unique statement id refuses them.
-            existing = self.stored(parsed.statement_id)
-            if existing is not None:
-                return self.replay(existing), False
+        return _Pending(statement=statement, finishes=finishes)
+
+    def store(self, pending: _Pending) -> tuple[StatementOutcome, bool]:
+        """Store and grade a prepared statement; also say whether it newly passed.
+
+        Raises ``ValidationError`` (code ``conflict``) before writing anything when
+        a finishing statement's id is already someone else's.
+        """
+        statement = pending.statement
+        maximum = statement.max_score
         attempt = result = None
         newly_passed = False
-        if finishes:
+        if pending.finishes:
+            # A resent attempt is found before it is graded again; other replays
+            # cost nothing before the unique statement id refuses them.
+            existing = self.stored(statement.statement_id)
+            if existing is not None:
+                return self.replay(existing), False
             result = self.result()
             children = self.open_children() if self.key.children else None
             if self.key.sums_children:
@@ -487,9 +521,9 @@ class _Recording:
                 raw_score=statement.raw_score,
                 max_score=maximum,
                 percent=percent,
-                scoring=how,
+                scoring=statement.scoring,
                 passed=percent >= self.activity.pass_mark,
-                finished_at=stored,
+                finished_at=statement.stored_at,
             )
             statement.attempt = attempt
             if children is not None:
@@ -545,17 +579,10 @@ def xapi_statements_record(
         user=user, enrollment=enrollment, lesson_id=lesson_id, activity=activity
     )
     if batch:
-        # A queue: one transaction, a savepoint per statement so that one
-        # refused or resent statement leaves the others stored.
         with transaction.atomic():
-            outcomes = recording.record_each(items, savepoints=True)
+            outcomes = recording.record_each(items)
     else:
-        try:
-            with transaction.atomic():
-                outcomes = recording.record_each(items, savepoints=False)
-        except IntegrityError as error:
-            # Its id was stored before: nothing of it was kept this time.
-            outcomes = [recording.resent(items[0], error)]
+        outcomes = [recording.record_one(items[0])]
     return StatementsReceived(outcomes=outcomes, batch=batch)
 
 

@@ -537,7 +537,21 @@ def test_a_queue_from_a_learner_not_enrolled_is_refused_whole(tf, course):
     assert not XAPIStatement.objects.exists()
 
 
-def test_a_resent_child_answer_is_stored_once(learner, lessons):
+@pytest.mark.parametrize(
+    "transactional",
+    [
+        pytest.param(False, id="inside-a-transaction"),
+        pytest.param(
+            True,
+            id="autocommit-as-in-production",
+            marks=pytest.mark.django_db(transaction=True),
+        ),
+    ],
+)
+def test_a_resent_child_answer_is_stored_once(learner, lessons, transactional):
+    from django.db import connection
+
+    assert connection.in_atomic_block is not transactional
     activity = activity_create(single_choice_set())
     lesson = place_activity(lessons[0], activity)
     child = statement(activity, child=SCS_CHILDREN[0], response="0", raw=1, maximum=1)
