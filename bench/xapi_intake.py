@@ -8,8 +8,10 @@ per round, a learner answers the true-or-false question (an attempt, graded by t
 server), answers the three choices of the set (children, scored but not
 finishing) and the set completes (an attempt totalled from the children), and
 one statement of the round is sent again (a replay, stored once). Every request
-goes through the whole stack: middleware, session, permission checks (enrolment,
-lesson unlocked), parsing, scoring, storing, grading.
+goes through the whole stack as a WSGI server hands it over: middleware, session,
+CSRF check (with the token the lesson page gave), permission checks (enrolment,
+lesson unlocked), parsing, scoring, storing, grading. Building each request
+happens before its timer starts, as it would in the server's client.
 
 Rates are counted in this process's CPU time (the server's work, including
 SQLite's), so other work on a shared machine does not lower them; the wall-clock
@@ -43,9 +45,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.test import Client, RequestFactory, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -68,8 +71,42 @@ LEARNERS = 20
 WARM_UP_ROUNDS = 5
 BLOCK_ROUNDS = 10
 TARGET_PER_SECOND = 300
+HANDLER = WSGIHandler()
 # As lms/settings/production.py configures it.
 PRODUCTION_CONN_MAX_AGE = 600
+
+
+class OpenLesson:
+    """A learner's lesson page: the cookies it holds and the CSRF token its script
+    sends with each statement, as the page's own script does."""
+
+    def __init__(self, client: Client, lesson) -> None:
+        response = client.get(lesson.url)
+        assert response.status_code == 200, response.status_code
+        self.factory = RequestFactory()
+        self.factory.cookies = client.cookies
+        self.token = client.cookies["csrftoken"].value
+
+    def request(self, url: str, body: str) -> dict:
+        """The WSGI environment of one POST of ``body`` to ``url``."""
+        return self.factory.post(
+            url,
+            body,
+            content_type="application/json",
+            headers={"X-CSRFToken": self.token},
+        ).environ
+
+
+def serve(handler: WSGIHandler, environ: dict) -> tuple[str, bytes]:
+    """What a WSGI server does with a request: call the application, read the
+    body, close the response. Returns the status line and the body."""
+    status = []
+    response = handler(environ, lambda line, headers: status.append(line))
+    try:
+        body = b"".join(response)
+    finally:
+        response.close()
+    return status[0], body
 
 
 def build():
@@ -82,7 +119,7 @@ def build():
     choices = activity_create(single_choice_set(), title="VNeID nhanh")
     place_activity(lesson, question)
     place_activity(lesson, choices)
-    clients = []
+    pages = []
     for number in range(LEARNERS):
         user = User.objects.create_user(
             username=f"bench-xapi-{time.time_ns()}-{number}",
@@ -92,8 +129,8 @@ def build():
         client = Client()
         client.force_login(user)
         client.post(reverse("enroll", args=[course.pk]))
-        clients.append(client)
-    return lesson, question, choices, clients
+        pages.append(OpenLesson(client, lesson))
+    return lesson, question, choices, pages
 
 
 def round_statements(question, choices, number: int) -> list[tuple[str, object, dict]]:
@@ -132,7 +169,7 @@ def round_statements(question, choices, number: int) -> list[tuple[str, object, 
     return sent
 
 
-def send_rounds(client_for, rounds, question, choices, urls, *, batch: bool):
+def send_rounds(page_for, rounds, question, choices, urls, *, batch: bool):
     """Send ``rounds`` rounds; return per-kind timings, queries and totals.
 
     Queries are counted on the first round only: recording SQL slows every query,
@@ -144,7 +181,7 @@ def send_rounds(client_for, rounds, question, choices, urls, *, batch: bool):
     for position, number in enumerate(rounds):
         if position % BLOCK_ROUNDS == 1:
             totals["blocks"].append([0, 0.0])
-        client = client_for(number)
+        page = page_for(number)
         sent = round_statements(question, choices, number)
         if batch:
             # The page's offline queue: each activity's statements in one request.
@@ -155,21 +192,20 @@ def send_rounds(client_for, rounds, question, choices, urls, *, batch: bool):
         else:
             requests = sent
         for kind, activity, data in requests:
-            body = json.dumps(data)
-            url = urls[activity.pk]
+            environ = page.request(urls[activity.pk], json.dumps(data))
             if position == 0:
                 reset_queries()
                 with CaptureQueriesContext(connection) as captured:
-                    response = client.post(url, body, content_type="application/json")
-                assert response.status_code == 200, response.content[:300]
+                    status, body = serve(HANDLER, environ)
+                assert status.startswith("200"), (status, body[:300])
                 queries.setdefault(kind, []).append(len(captured))
                 continue
             began = time.perf_counter()
             began_cpu = time.process_time()
-            response = client.post(url, body, content_type="application/json")
+            status, body = serve(HANDLER, environ)
             cpu = time.process_time() - began_cpu
             elapsed = time.perf_counter() - began
-            assert response.status_code == 200, response.content[:300]
+            assert status.startswith("200"), (status, body[:300])
             count = len(data) if batch else 1
             timings.setdefault(kind, []).append(elapsed * 1000 / count)
             totals["wall"] += elapsed
@@ -227,7 +263,7 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         setup_test_environment()
         connection.settings_dict["CONN_MAX_AGE"] = PRODUCTION_CONN_MAX_AGE
-        lesson, question, choices, clients = build()
+        lesson, question, choices, pages = build()
         urls = {
             activity.pk: reverse(
                 "h5p:statements",
@@ -237,21 +273,21 @@ def main() -> None:
         }
         print(f"setup: {time.perf_counter() - started:.1f} s")
 
-        def client_for(number):
-            return clients[number % LEARNERS]
+        def page_for(number):
+            return pages[number % LEARNERS]
 
         send_rounds(
-            client_for, range(WARM_UP_ROUNDS), question, choices, urls, batch=False
+            page_for, range(WARM_UP_ROUNDS), question, choices, urls, batch=False
         )
         timed = range(WARM_UP_ROUNDS, WARM_UP_ROUNDS + args.rounds)
         single = report(
             "one statement per request (a page online)",
-            *send_rounds(client_for, timed, question, choices, urls, batch=False),
+            *send_rounds(page_for, timed, question, choices, urls, batch=False),
         )
         queued = range(WARM_UP_ROUNDS + args.rounds, WARM_UP_ROUNDS + 2 * args.rounds)
         batch = report(
             "a queue per request (a page back online)",
-            *send_rounds(client_for, queued, question, choices, urls, batch=True),
+            *send_rounds(page_for, queued, question, choices, urls, batch=True),
         )
         print(
             f"stored in all: {XAPIStatement.objects.count()} statements, "
