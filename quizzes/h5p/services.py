@@ -459,9 +459,9 @@ class _Recording:
         statement_id = parsed.statement_id or uuid.uuid4()
         statement = XAPIStatement(
             statement_id=statement_id,
-            activity=self.activity,
-            user=self.user,
-            enrollment=self.enrollment,
+            activity_id=self.activity.pk,
+            user_id=self.user.pk,
+            enrollment_id=self.enrollment.pk,
             lesson_id=self.lesson_id,
             verb=parsed.verb,
             sub_content_id=parsed.sub_content_id,
