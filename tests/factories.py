@@ -1,7 +1,8 @@
 """factory_boy factories building the smallest state a test needs."""
 
 import factory
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Collection, Locale, Page, Site
 
 from courses.models import CourseIndexPage, CoursePage, HomePage, LessonPage, Topic
 from lms.models import Commune, Province, User
@@ -43,8 +44,21 @@ def text_body(*paragraphs: str) -> list[dict]:
     return [{"type": "text", "value": f"<p>{p}</p>"} for p in paragraphs]
 
 
+def wagtail_roots() -> None:
+    """What Wagtail's migrations create and the flush after a transactional test
+    (a live server's, say) removes: the locale, the root collection and page."""
+    locale, _created = Locale.objects.get_or_create(
+        language_code=settings.LANGUAGE_CODE
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 def build_site() -> tuple[HomePage, CourseIndexPage]:
     """A home page as the default site's root, with a course catalogue below it."""
+    wagtail_roots()
     root = Page.get_first_root_node()
     home = HomePage(title="Kỹ năng số cho mọi người", slug="trang-chu")
     root.add_child(instance=home)

@@ -39,7 +39,8 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 # XML document must not run scripts with the site's origin.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 CHUNK_BYTES = 64 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# Positions of more than 18 digits (past any file) make the header ignored.
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
 CONTENT_TYPES = {
     "js": "text/javascript; charset=utf-8",
     "css": "text/css; charset=utf-8",
@@ -70,7 +71,7 @@ def _content_type(path: str) -> str:
 
 
 def _file_headers(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = IMMUTABLE
+    response.setdefault("Cache-Control", IMMUTABLE)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     return response
@@ -138,6 +139,8 @@ def _file_response(request, name: str, path: str) -> HttpResponse:
         handle.close()
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
+        # Caches key on the URL, not the range: this answer must not be kept.
+        response["Cache-Control"] = "no-store"
         return response
     if wanted is None:
         response = FileResponse(handle, content_type=content_type)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.test import Client
-from wagtail.models import Collection, Locale, Page
 
 from courses.models import CourseIndexPage, CoursePage, HomePage, LessonPage
 from lms import demo
 from tests.browser.helpers import PHONE_WIDTH
+from tests.factories import wagtail_roots
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -64,22 +64,11 @@ class DemoCourses:
         return list(LessonPage.objects.live().child_of(course).order_by("path"))
 
 
-def _wagtail_roots() -> None:
-    """What Wagtail's migrations create and a flush removes."""
-    locale, _created = Locale.objects.get_or_create(
-        language_code=settings.LANGUAGE_CODE
-    )
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    if not Page.objects.exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-
-
 @pytest.fixture
 def demo_courses(transactional_db, settings, tmp_path) -> DemoCourses:
     """The home page, the catalogue and the three demo courses, published."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    _wagtail_roots()
+    wagtail_roots()
     created = Counter()
     home, catalogue = demo.demo_site_build(created)
     courses = demo.demo_courses_build(catalogue, created)

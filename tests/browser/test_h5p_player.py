@@ -6,9 +6,7 @@ H5P packages come from the shared sample folder beside the repository.
 """
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
-from wagtail.models import Collection, Locale, Page
 
 from courses.models import LessonPage
 from lms.models import LessonProgress
@@ -25,21 +23,9 @@ from tests.quizzes.h5p.packages import true_false
 pytestmark = [pytest.mark.browser, pytest.mark.browser_context_args(locale="en-US")]
 
 
-def _wagtail_roots() -> None:
-    """What Wagtail's migrations create and the flush of a live-server test removes."""
-    locale, _created = Locale.objects.get_or_create(
-        language_code=settings.LANGUAGE_CODE
-    )
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    if not Page.objects.exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-
-
 @pytest.fixture
 def course_lessons(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    _wagtail_roots()
     _home, catalogue = build_site()
     course = add_course(catalogue, title="An toàn khi dùng điện thoại", lessons=2)
     return course, list(LessonPage.objects.live().child_of(course).order_by("path"))

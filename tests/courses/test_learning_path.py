@@ -161,6 +161,40 @@ def test_the_one_query_unlock_rule_agrees_with_the_course_outline(
     assert verdicts == ([True, True, False, False] if sequential else [True] * 4)
 
 
+def test_the_one_query_unlock_rule_skips_optional_and_draft_lessons_and_other_courses(
+    learner_client, user, catalogue
+):
+    """Earlier lessons count only when live, required and in the same course."""
+    from lms import selectors
+
+    add_course(catalogue, title="Khoá trước, chưa học", lessons=3)
+    course = add_course(catalogue, title="Khoá năm bài", lessons=5)
+    lessons = lessons_of(course)
+    optional, draft = lessons[1], lessons[2]
+    optional.is_required = False
+    optional.save()
+    draft.unpublish()
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    learner_client.post(reverse("lesson_complete", args=[lessons[0].pk]))
+
+    outline = selectors.course_state(course=course, user=user).lessons
+    verdicts = {
+        item.lesson.pk: selectors.lesson_access(
+            user=user, lesson_id=item.lesson.pk
+        ).unlocked
+        for item in outline
+    }
+
+    assert verdicts == {item.lesson.pk: not item.locked for item in outline}
+    assert [verdicts[lesson.pk] for lesson in (lessons[0], optional, *lessons[3:])] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert not selectors.lesson_access(user=user, lesson_id=draft.pk).live
+
+
 def test_the_one_query_access_sees_no_enrolment_in_another_course_or_a_draft(
     learner_client, user, catalogue
 ):

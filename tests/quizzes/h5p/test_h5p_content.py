@@ -193,6 +193,7 @@ def test_a_range_beyond_the_file_is_refused_with_its_size(learner, placed):
         response = learner.get(url, headers={"range": asked})
         assert response.status_code == 416, asked
         assert response["Content-Range"] == f"bytes */{size}"
+        assert response["Cache-Control"] == "no-store"
 
 
 def test_parts_of_a_file_are_not_served_to_strangers(placed, course):
