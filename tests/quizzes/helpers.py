@@ -1,4 +1,4 @@
-"""What a learner does with a quiz, through the test client."""
+"""What a learner and an editor do with quizzes, through the test client."""
 
 from django.urls import reverse
 
@@ -40,3 +40,14 @@ def right_answers(attempt) -> dict[str, list[int]]:
 def wrong_answers(attempt) -> dict[str, list[int]]:
     """The form data picking one wrong choice for every question."""
     return _answers(attempt, False)
+
+
+def statistics_reached(client, *, listing_url: str, edit_url: str, stats_url: str):
+    """Open an assessment's statistics page the way an editor finds it: linked
+    from the listing and from the edit page, with a breadcrumb back to the
+    listing. Returns the page's HTML."""
+    assert f'href="{stats_url}"' in client.get(listing_url).content.decode()
+    assert f'href="{stats_url}"' in client.get(edit_url).content.decode()
+    page = client.get(stats_url).content.decode()
+    assert f'href="{listing_url}"' in page
+    return page

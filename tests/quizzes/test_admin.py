@@ -11,7 +11,13 @@ from lms.services import role_grant
 from quizzes.models import Choice, Question, QuestionKind, Quiz, ReviewPolicy
 from tests.factories import UserFactory
 from tests.quizzes.factories import QuizFactory, add_question, place_quiz
-from tests.quizzes.helpers import right_answers, start, submit_url, wrong_answers
+from tests.quizzes.helpers import (
+    right_answers,
+    start,
+    statistics_reached,
+    submit_url,
+    wrong_answers,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -406,16 +412,13 @@ def test_an_untaken_quiz_can_be_deleted(editor):
 
 def test_statistics_are_reached_from_the_listing_and_the_edit_page(editor, stats_quiz):
     quiz, _hard, _easy = stats_quiz
-    stats_url = reverse(STATS, args=[quiz.pk])
 
-    listing = editor.get(reverse(INDEX)).content.decode()
-    edit = editor.get(
-        reverse("wagtailsnippets_quizzes_quiz:edit", args=[quiz.pk])
-    ).content.decode()
-    page = editor.get(stats_url).content.decode()
+    page = statistics_reached(
+        editor,
+        listing_url=reverse(INDEX),
+        edit_url=reverse("wagtailsnippets_quizzes_quiz:edit", args=[quiz.pk]),
+        stats_url=reverse(STATS, args=[quiz.pk]),
+    )
 
-    assert f'href="{stats_url}"' in listing
-    assert f'href="{stats_url}"' in edit
     assert "Nobody has submitted an attempt at this quiz yet." in page
-    assert f'href="{reverse(INDEX)}"' in page  # the breadcrumb back
     assert editor.get(reverse(STATS, args=[quiz.pk + 1000])).status_code == 404
