@@ -125,8 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "lms.accounts.backends.ModelBackend",
+    "lms.accounts.backends.AuthenticationBackend",
 ]
 
 # Internationalisation: Vietnamese first, English second.
