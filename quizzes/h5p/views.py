@@ -40,7 +40,7 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 CHUNK_BYTES = 64 * 1024
 # Positions of more than 18 digits (past any file) make the header ignored.
-_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$", re.IGNORECASE)
 CONTENT_TYPES = {
     "js": "text/javascript; charset=utf-8",
     "css": "text/css; charset=utf-8",

@@ -168,6 +168,8 @@ def test_a_player_can_ask_for_part_of_a_file(learner, placed):
     assert from_ten["Content-Range"] == f"bytes 10-{size - 1}/{size}"
     assert body(last_five) == whole[-5:]
     assert body(past_end) == whole[-3:]
+    # The unit's name is case-insensitive.
+    assert body(learner.get(url, headers={"range": "Bytes=0-9"})) == whole[:10]
     assert learner.get(url)["Accept-Ranges"] == "bytes"
 
 
