@@ -174,7 +174,15 @@ def test_a_player_can_ask_for_part_of_a_file(learner, placed):
 
 
 @pytest.mark.parametrize(
-    "asked", ["bytes=1-2,5-6", "bytes=-", "items=0-9", "bytes=a-b"]
+    "asked",
+    [
+        "bytes=1-2,5-6",
+        "bytes=-",
+        "items=0-9",
+        "bytes=a-b",
+        "bytes=9-3",
+        "bytes=0-" + "9" * 5000,
+    ],
 )
 def test_a_range_it_cannot_honour_gets_the_whole_file(learner, placed, asked):
     lesson, activity = placed
