@@ -87,9 +87,9 @@ class LessonAccess:
     ``blocks`` is the lesson body's raw StreamField data. ``enrollment`` is the
     learner's enrolment in the live course holding the lesson (None when not
     enrolled, or the course is not live), loaded with ``pk``, ``user_id`` and
-    ``course_id`` only. ``unlocked`` follows the rule of :func:`_lesson_items`: in
-    a sequential course a lesson opens once every earlier live required lesson is
-    completed.
+    ``course_id`` only. ``unlocked`` (never without an enrolment) follows the rule
+    of :func:`_lesson_items`: in a sequential course a lesson opens once every
+    earlier live required lesson is completed.
     """
 
     lesson_id: int
