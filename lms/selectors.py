@@ -92,7 +92,6 @@ class LessonAccess:
     earlier live required lesson is completed.
     """
 
-    lesson_id: int
     live: bool
     blocks: list
     enrollment: Enrollment | None
@@ -167,7 +166,6 @@ def lesson_access(*, user, lesson_id: int) -> LessonAccess | None:
         )
     blocks = json.loads(body) if isinstance(body, str | bytes) else body
     return LessonAccess(
-        lesson_id=lesson_id,
         live=bool(live),
         blocks=blocks or [],
         enrollment=enrollment,
