@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps lint format messages bench clean
+.PHONY: run test deploy-check setup system-deps lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,22 +20,37 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# Debian packages the tests use: the browser, PDF-to-image and a QR decoder.
+# Debian packages the tests use: the browser, PDF-to-image, a QR decoder, and nginx
+# for the check that runs the production stack (tests/deploy).
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null \
-	  || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils zbar-tools; }
+	  && [ -x /usr/sbin/nginx ] \
+	  || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils zbar-tools nginx; }
 
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	$(PY) manage.py load_demo_data
+	@echo ""
+	@echo "H5P activities: none ship with the demo, because their licences vary. To add one:"
+	@echo "  1. get a .h5p package you may use: an example from h5p.org (check the licence shown"
+	@echo "     with each one) or your own, made in an H5P editor such as Lumi;"
+	@echo "  2. $(PY) manage.py import_h5p FILE.h5p"
+	@echo "  3. in /admin/: H5P > Hoạt động (Activities), add an activity for the package,"
+	@echo "     then add a \"Hoạt động H5P\" (H5P activity) block to a lesson."
+	@echo ""
 	@echo "Site: http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the task worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --queue-name '*' & \
+	  LMS_PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py db_worker --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup system-deps
 	$(PY) -m pytest
+
+# Only the production stack: nginx, gunicorn, the task worker, PostgreSQL and Redis,
+# walked over HTTPS (docs/deployment.md).
+deploy-check: setup system-deps
+	$(PY) -m pytest tests/deploy
 
 lint: setup
 	$(PY) -m ruff check .

@@ -68,7 +68,7 @@ def seed(people: int):
         code="26734", province=province, name="Bến Thành", kind="phuong"
     )
     official = User.objects.create(username="official", full_name="Cán Bộ Phường")
-    role_grant(user=official, role=Role.COMMUNE_OFFICIAL, commune=commune)
+    role_grant(user=official, role=Role.COMMUNE_OFFICIAL, commune=commune, by=None)
     surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ"]
     middles = ["Thị", "Văn", "Hữu", "Ngọc", "Minh", "Thanh"]
     given = ["Ánh Tuyết", "Phước", "Ẩn", "Hương", "Dũng", "Thảo", "Bảo Ngọc"]

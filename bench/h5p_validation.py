@@ -39,8 +39,8 @@ from django.core.exceptions import ValidationError  # noqa: E402
 from django.core.files.storage import FileSystemStorage  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from quizzes.h5p.extract import content_store, library_store  # noqa: E402
-from quizzes.h5p.package import MIB, Limits, validate_package  # noqa: E402
+from h5p.extract import content_store, library_store  # noqa: E402
+from h5p.package import MIB, Limits, validate_package  # noqa: E402
 
 BOMB_BYTES = 200 * MIB
 WORDS = (

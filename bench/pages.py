@@ -1,8 +1,8 @@
 """Server time, queries and weight of the pages a learner sees, on the demo data.
 
-Loads the demo (``lms.demo``) into a temporary SQLite database, or into the database
-named by DATABASE_URL (migrated first; loading the demo is idempotent), then, with
-Django's test client:
+Loads the demo (``demo/content/``) into a temporary SQLite database, or into the
+database named by DATABASE_URL (migrated first; loading the demo is idempotent),
+then, with Django's test client:
 - times the home page and the catalogue (anonymous), the first demo course and the
   demo resident's current lesson (logged in as the resident): median and p95 wall
   time of N requests each after a warm-up, and the median CPU time (target: lesson
@@ -50,9 +50,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from courses import services  # noqa: E402
 from courses.models import CoursePage, LessonPage, Topic  # noqa: E402
-from lms import services  # noqa: E402
-from lms.demo import RESIDENT, demo_data_load  # noqa: E402
+from demo.loader import demo_data_load  # noqa: E402
 from lms.models import User  # noqa: E402
 
 GROWTH_SIZES = (3, 10, 25, 50)
@@ -201,7 +201,8 @@ def main() -> None:
     override_settings(MEDIA_ROOT=media).enable()
     call_command("migrate", verbosity=0)
     demo = demo_data_load(with_passwords=False)
-    resident = demo.people[RESIDENT.username]
+    # The first demo person: the resident part-way through the first course.
+    resident = next(iter(demo.people.values()))
     course = demo.courses[0]
     lesson = resident.enrollments.get(course=course).last_lesson
 

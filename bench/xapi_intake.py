@@ -53,15 +53,15 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from courses.models import CourseIndexPage, LessonPage  # noqa: E402
+from h5p.models import H5PAttempt, XAPIStatement  # noqa: E402
 from lms.models import User  # noqa: E402
-from quizzes.h5p.models import H5PAttempt, XAPIStatement  # noqa: E402
 from tests.factories import add_course, build_site  # noqa: E402
-from tests.quizzes.h5p.activities import (  # noqa: E402
+from tests.h5p.activities import (  # noqa: E402
     activity_create,
     place_activity,
     statement,
 )
-from tests.quizzes.h5p.packages import (  # noqa: E402
+from tests.h5p.packages import (  # noqa: E402
     SCS_CHILDREN,
     single_choice_set,
     true_false,

@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy
 from wagtail.images import get_image_model
 
 from certificates.codes import code_generate
-from certificates.pdf import CertificateContent, certificate_pdf_render
+from certificates.pdf import (
+    LAYOUT_ADMINISTRATIVE,
+    LAYOUT_CLASSIC,
+    CertificateContent,
+    certificate_pdf_render,
+)
+from lms.middleware import public_base_url
 
 CERTIFICATE_LANGUAGE = "vi"
 PREVIEW_NAME = "Nguyễn Thị Ánh Tuyết"
@@ -43,19 +49,25 @@ class Design:
     signature_image: bytes | None = None
     logo_image: bytes | None = None
     accent_colour: str = "#0B5394"
+    layout: str = LAYOUT_CLASSIC
+    place: str = ""
 
 
 def default_design() -> Design:
     """The design of a course whose editors have not published one.
 
+    It is laid out as a Vietnamese administrative document, issued by the body
+    and place a province sets (``LMS_CERTIFICATE_ISSUER``, ``LMS_CERTIFICATE_PLACE``).
     Call inside ``translation.override(CERTIFICATE_LANGUAGE)``.
     """
     return Design(
         title=_("CERTIFICATE OF COMPLETION"),
         body=_("has completed the course {course}"),
-        issuer_name=str(settings.WAGTAIL_SITE_NAME),
+        issuer_name=settings.LMS_CERTIFICATE_ISSUER or str(settings.WAGTAIL_SITE_NAME),
         signer_name="",
         signer_title="",
+        layout=LAYOUT_ADMINISTRATIVE,
+        place=settings.LMS_CERTIFICATE_PLACE,
     )
 
 
@@ -88,6 +100,8 @@ def design_from_template(template) -> Design:
         signature_image=_image(template.signature_image),
         logo_image=_image(template.logo_image),
         accent_colour=template.accent_colour,
+        layout=template.layout,
+        place=template.place,
     )
 
 
@@ -107,8 +121,7 @@ def design_for(*, course) -> Design:
 
 def verification_url(code: str) -> str:
     """The public address printed in the QR code; it must never change."""
-    base = settings.LMS_PUBLIC_BASE_URL.rstrip("/")
-    return base + reverse("certificates:verify", args=[code])
+    return public_base_url() + reverse("certificates:verify", args=[code])
 
 
 def design_render(
@@ -118,8 +131,12 @@ def design_render(
     course_title: str,
     issued_on: date,
     code: str,
+    sample: bool = False,
 ) -> bytes:
-    """Render one certificate; call inside the certificate language."""
+    """Render one certificate; call inside the certificate language.
+
+    ``sample`` marks the page "MẪU" across: for editors' previews only.
+    """
     return certificate_pdf_render(
         data=CertificateContent(
             recipient_name=recipient_name,
@@ -136,6 +153,9 @@ def design_render(
             signature_image=design.signature_image,
             logo_image=design.logo_image,
             accent_colour=design.accent_colour,
+            layout=design.layout,
+            place=design.place,
+            sample=sample,
         )
     )
 
@@ -150,6 +170,21 @@ def design_preview_pdf(template) -> bytes:
             course_title=course.title if course else _("Course title"),
             issued_on=timezone.localdate(),
             code=code_generate(),
+            sample=True,
+        )
+
+
+def design_sample_pdf(*, course, recipient_name: str) -> bytes:
+    """What ``course``'s certificate for ``recipient_name`` will look like, as a
+    sample ("MẪU" across), before it is issued."""
+    with translation.override(CERTIFICATE_LANGUAGE):
+        return design_render(
+            design=design_for(course=course),
+            recipient_name=recipient_name,
+            course_title=course.title,
+            issued_on=timezone.localdate(),
+            code=code_generate(),
+            sample=True,
         )
 
 

@@ -59,16 +59,18 @@ def bulk_issue_zip(*, bulk_issue: BulkIssue) -> Iterator[bytes]:
         for number, item in enumerate(items, start=1):
             certificate = item.certificate
             name = certificate.recipient_name if certificate else item.user.full_name
+            revoked = certificate is not None and certificate.is_revoked
             writer.writerow(
                 [
                     number,
                     name,
                     certificate.code if certificate else "",
-                    item.get_status_display(),
+                    _("Revoked") if revoked else item.get_status_display(),
                     item.error,
                 ]
             )
-            if certificate is None:
+            # A revoked certificate is listed but its PDF is handed out no more.
+            if certificate is None or revoked:
                 continue
             slug = (
                 slugify_vi(certificate.recipient_name, max_length=60) or "certificate"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certificates.codes import code_normalize
+from lms.converters import id_parse
 from lms.text import nfc
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -14,6 +15,20 @@ def certificate_courses():
 
 
 class CourseChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        # A course's key is its page link, whose lookup Django does not guard
+        # against numbers the database cannot hold: check the id first.
+        if value not in self.empty_values and not isinstance(
+            value, self.queryset.model
+        ):
+            try:
+                id_parse(value)
+            except ValueError as error:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from error
+        return super().to_python(value)
+
     def label_from_instance(self, obj) -> str:
         return obj.title
 
@@ -68,7 +83,16 @@ class PeopleFilterForm(forms.Form):
 class IssueSelectionForm(forms.Form):
     course = CourseChoiceField(label=_("Course"), queryset=certificate_courses())
     people = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, choices=(), label=_("People")
+        coerce=id_parse,
+        required=False,
+        choices=(),
+        label=_("People"),
+        error_messages={
+            "invalid_choice": _(
+                "The ticked people could not be read. Reload the page and tick "
+                "them again."
+            )
+        },
     )
     everyone = forms.BooleanField(
         label=_("Everyone matching the search"), required=False
@@ -83,7 +107,11 @@ class IssueSelectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("everyone") and not cleaned.get("people"):
+        if (
+            not cleaned.get("everyone")
+            and not cleaned.get("people")
+            and "people" not in self.errors
+        ):
             raise forms.ValidationError(
                 _("Tick the people to issue certificates to, or choose everyone."),
                 code="nobody",
@@ -127,3 +155,44 @@ class CertificateFilterForm(forms.Form):
     course = CourseChoiceField(
         label=_("Course"), queryset=certificate_courses(), required=False
     )
+
+
+class HouseholdIssueForm(forms.Form):
+    """A course, and the residents of one household who get its certificate."""
+
+    course = CourseChoiceField(
+        label=_("Course"),
+        queryset=certificate_courses(),
+        error_messages={
+            "required": _("Choose the course the residents were trained in."),
+            "invalid_choice": _(
+                "This course does not award certificates any more. Choose another."
+            ),
+        },
+    )
+    residents = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label=_("Residents"),
+        error_messages={
+            "required": _("Tick at least one resident."),
+            "invalid_choice": _(
+                "A ticked resident is not in this household any more. Reload the "
+                "page and tick them again."
+            ),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Training"),
+        required=False,
+        max_length=255,
+        help_text=_("For example: in-person training at the cultural house, 12/08."),
+    )
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residents"].choices = [
+            (resident.pk, resident.full_name) for resident in residents
+        ]
+
+    def clean_reason(self) -> str:
+        return nfc(self.cleaned_data["reason"])

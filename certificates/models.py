@@ -13,6 +13,7 @@ can be done in batches by any number of workers and resumed after a restart.
 import re
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -22,9 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
+from certificates.pdf import LAYOUT_ADMINISTRATIVE, LAYOUT_CLASSIC
 from lms.text import nfc
 
 PLACEHOLDERS = ("name", "course", "date", "hours", "issuer")
+# Printed by the layout itself, outside the body: in the body they print twice.
+LAYOUT_PRINTS = ("name", "issuer")
 _BRACED = re.compile(r"\{([^{}]*)\}")
 
 hex_colour_validator = RegexValidator(
@@ -46,6 +50,25 @@ def body_placeholder_validator(value: str) -> None:
             },
             code="unknown_placeholder",
         )
+    repeated = [name for name in LAYOUT_PRINTS if f"{{{name}}}" in value]
+    if repeated:
+        raise ValidationError(
+            _(
+                "The layout already prints %(names)s above the body; remove it "
+                "from the body or it is printed twice."
+            )
+            % {"names": ", ".join(f"{{{name}}}" for name in repeated)},
+            code="printed_twice",
+        )
+
+
+class Layout(models.TextChoices):
+    ADMINISTRATIVE = LAYOUT_ADMINISTRATIVE, _("Administrative document")
+    CLASSIC = LAYOUT_CLASSIC, _("Classic")
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
 
 
 class CertificateTemplate(
@@ -74,9 +97,11 @@ class CertificateTemplate(
         max_length=1000,
         validators=[body_placeholder_validator],
         help_text=_(
-            "Each line is a paragraph. Placeholders: {name} the person's name, "
-            "{course} the course, {date} the date, {hours} the hours, {issuer} "
-            "the issuing body. A line with {hours} is left out when no hours are set."
+            "Each line is a paragraph. The layout already prints the issuing body, "
+            "the title, the person's name, the date, the signer and the code: do "
+            "not repeat them here. Placeholders: {course} the course, {date} the "
+            "date, {hours} the hours. A line with {hours} is left out when no "
+            "hours are set."
         ),
     )
     hours = models.DecimalField(
@@ -119,6 +144,24 @@ class CertificateTemplate(
         default="#0B5394",
         validators=[hex_colour_validator],
     )
+    layout = models.CharField(
+        _("layout"),
+        max_length=16,
+        choices=Layout.choices,
+        default=Layout.ADMINISTRATIVE,
+        help_text=_(
+            "Administrative: like an official letter (Decree 30/2020), with the "
+            "national title, place and date, and the seal over the signature."
+        ),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'Printed before the date in the administrative layout, e.g. "Đắk Lắk".'
+        ),
+    )
 
     panels = [
         FieldPanel("course"),
@@ -136,7 +179,13 @@ class CertificateTemplate(
             heading=_("Issuer and signer"),
         ),
         MultiFieldPanel(
-            [FieldPanel("logo_image"), FieldPanel("accent_colour")],
+            [
+                FieldPanel("layout"),
+                FieldPanel("place"),
+                FieldPanel("logo_image"),
+                # The browser's colour picker: nobody has to type a hex code.
+                FieldPanel("accent_colour", widget=ColourInput),
+            ],
             heading=_("Look"),
         ),
     ]
@@ -149,7 +198,14 @@ class CertificateTemplate(
         return str(self.course) if self.course_id else str(self.title)
 
     def clean(self) -> None:
-        for name in ("title", "body", "issuer_name", "signer_name", "signer_title"):
+        for name in (
+            "title",
+            "body",
+            "issuer_name",
+            "signer_name",
+            "signer_title",
+            "place",
+        ):
             setattr(self, name, nfc(getattr(self, name)))
 
     def serve_preview(self, request, mode_name):
@@ -173,12 +229,26 @@ class Certificate(models.Model):
         BULK = "bulk", _("Issued by an official or team leader")
         COMMAND = "command", _("Issued by an administrator")
         LEARNER = "learner", _("Requested by the learner after completing")
+        IN_PERSON = "in_person", _("Trained in person by a community team")
 
     code = models.CharField(_("code"), max_length=17, unique=True)
+    # The holder's account. A resident trained in person may have none yet: their
+    # certificate then belongs to ``resident`` until they sign up with the
+    # number the team recorded (see certificates.receivers).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    resident = models.ForeignKey(
+        "community_teams.Resident",
+        verbose_name=_("resident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="certificates",
     )
     # Kept when a course page is deleted: the certificate stays verifiable.
@@ -221,6 +291,8 @@ class Certificate(models.Model):
     revocation_reason = models.CharField(
         _("reason for revoking"), max_length=500, blank=True
     )
+    # Set when the PDF was made again with the course's published design.
+    reissued_at = models.DateTimeField(_("reissued at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate")
@@ -228,7 +300,17 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course"], name="one_certificate_per_person_course"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "course"],
+                condition=models.Q(resident__isnull=False),
+                name="one_certificate_per_resident_course",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False)
+                | models.Q(resident__isnull=False),
+                name="certificate_has_a_holder",
+            ),
         ]
         indexes = [models.Index(fields=["course", "issued_at"])]
 
@@ -238,6 +320,36 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class SupersededPdf(models.Model):
+    """A certificate's earlier PDF, kept as the record when it was reissued.
+
+    The file stays where it was; the certificate points to its new file.
+    """
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="superseded_pdfs"
+    )
+    pdf = models.FileField(_("PDF"), max_length=200)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64)
+    issuer_name = models.CharField(_("issuing body"), max_length=200)
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("earlier PDF of a certificate")
+        verbose_name_plural = _("earlier PDFs of certificates")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}: {self.replaced_at:%d/%m/%Y}"
 
 
 class BulkIssue(models.Model):

@@ -23,6 +23,13 @@ recipient's name in large type, the body text, then the QR code with the code
 and the verification address on the left and the date, signer's title,
 signature and signer's name on the right.
 
+With ``layout=LAYOUT_ADMINISTRATIVE`` the page follows Vietnamese administrative
+documents (Decree 30/2020): the issuing body in capitals top left, the national
+title and motto (underlined) top right with the place-and-date line under them,
+and at the bottom right the signer's position, the signature with the seal (the
+logo image, transparency kept) stamped over it, and the signer's name.
+``sample=True`` prints a large diagonal "MẪU" across the page, for previews.
+
 Body template placeholders:
 
 - ``{name}`` the recipient's full name (bold). The name is already shown large
@@ -55,7 +62,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import segno
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -67,13 +73,22 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from certificates.fonts import FONT_BOLD, FONT_REGULAR, fonts_register
+from lms.pdf import FONT_BOLD, FONT_REGULAR, fonts_register, qr_draw
 
 # reportlab wraps binary streams in ASCII85 text by default: files a quarter
 # larger, and without the rl-accel extension the encoding outlasts the page.
 rl_config.useA85 = 0
 
 _HEX_COLOUR = re.compile(r"#?(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+LAYOUT_CLASSIC = "classic"
+# Vietnamese administrative documents (Decree 30/2020/NĐ-CP): issuing body top
+# left, national title top right, place and date under it, seal over signature.
+LAYOUT_ADMINISTRATIVE = "administrative"
+LAYOUTS = (LAYOUT_CLASSIC, LAYOUT_ADMINISTRATIVE)
+# The national title is a fixed legal formula, printed in Vietnamese always.
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,8 +114,15 @@ class CertificateContent:
     signature_image: bytes | None = None
     logo_image: bytes | None = None
     accent_colour: str = "#0B5394"
+    layout: str = LAYOUT_CLASSIC
+    # The place in the administrative layout's date line, e.g. "Đắk Lắk".
+    place: str = ""
+    # A sample for editors: a large diagonal "MẪU" across the page.
+    sample: bool = False
 
     def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"Layout {self.layout!r} is not one of {LAYOUTS}.")
         if not _HEX_COLOUR.fullmatch(self.accent_colour):
             raise ValueError(
                 f"Accent colour {self.accent_colour!r} is not a hex colour "
@@ -130,9 +152,6 @@ _IMAGE_PIXELS_PER_POINT = 150 / 72
 _IMAGE_MAX_SOURCE_PIXELS = 40_000_000
 _JPEG_QUALITY = 80
 
-# Choosing the mask by scoring all eight costs more than drawing the whole page;
-# every mask gives a valid code that phone cameras read.
-_QR_MASK = 0
 
 _PLACEHOLDER = re.compile(r"\{(name|course|date|hours|issuer)\}")
 _BOLD_PLACEHOLDERS = frozenset({"name", "course"})
@@ -189,22 +208,27 @@ def certificate_pdf_render(*, data: CertificateContent) -> bytes:
 
     _draw_frame(canvas, accent)
 
+    administrative = data.layout == LAYOUT_ADMINISTRATIVE
     top = _PAGE_HEIGHT - 42
-    if data.logo_image:
+    if administrative:
+        _draw_administrative_header(canvas, data, issuer)
+        top -= 118
+    elif data.logo_image:
         _draw_image(canvas, data.logo_image, _CENTRE_X - 35, top - 70, 70, 70)
         top -= 78
     else:
         # Without a logo the heading moves down, so the page does not look empty.
         top -= 40
-    _draw_text(
-        canvas,
-        [_plain(issuer, FONT_BOLD)],
-        _Box(_CENTRE_X, top, 560, 34),
-        max_size=13,
-        min_size=9,
-        colour=_MUTED,
-    )
-    top -= 42
+    if not administrative:
+        _draw_text(
+            canvas,
+            [_plain(issuer, FONT_BOLD)],
+            _Box(_CENTRE_X, top, 560, 34),
+            max_size=13,
+            min_size=9,
+            colour=_MUTED,
+        )
+        top -= 42
     _draw_text(
         canvas,
         [_plain(title, FONT_BOLD)],
@@ -247,7 +271,12 @@ def certificate_pdf_render(*, data: CertificateContent) -> bytes:
     )
 
     _draw_verification(canvas, data, accent)
-    _draw_signature_block(canvas, data, date_text)
+    if administrative:
+        _draw_administrative_signature(canvas, data)
+    else:
+        _draw_signature_block(canvas, data, date_text)
+    if data.sample:
+        _draw_sample_mark(canvas)
 
     canvas.showPage()
     canvas.save()
@@ -487,7 +516,9 @@ def _draw_frame(canvas: Canvas, accent: Color) -> None:
 def _draw_verification(canvas: Canvas, data: CertificateContent, accent: Color) -> None:
     qr_size = 104
     qr_x, qr_y = 52, 46
-    _draw_qr(canvas, _nfc(data.verification_url), qr_x, qr_y, qr_size)
+    qr_draw(
+        canvas, _nfc(data.verification_url), x=qr_x, y=qr_y, size=qr_size, colour=_INK
+    )
     text_x = qr_x + qr_size + 12
     width = 300
     label_options = {"max_size": 9, "min_size": 7, "colour": _MUTED}
@@ -519,34 +550,6 @@ def _draw_verification(canvas: Canvas, data: CertificateContent, accent: Color) 
         min_size=6.5,
         colour=_INK,
     )
-
-
-def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code as one filled path: one rectangle per run of dark modules.
-
-    The rectangles are written in module units under a scaling transform, as
-    whole numbers, which keeps the content stream short and quick to build.
-    """
-    matrix = segno.make(url, error="m", micro=False, mask=_QR_MASK).matrix
-    count = len(matrix)
-    rectangles = []
-    for row_index, row in enumerate(matrix):
-        bottom = count - 1 - row_index
-        column = 0
-        while column < count:
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < count and row[column]:
-                column += 1
-            rectangles.append(f"{start} {bottom} {column - start} 1 re")
-    canvas.saveState()
-    canvas.setFillColor(_INK)
-    canvas.translate(x, y)
-    canvas.scale(size / count, size / count)
-    canvas.addLiteral("\n".join(rectangles) + "\nf")
-    canvas.restoreState()
 
 
 def _draw_signature_block(
@@ -582,29 +585,136 @@ def _draw_signature_block(
     )
 
 
+def place_date_line(place: str, day: date) -> str:
+    """ "Đắk Lắk, ngày 05 tháng 3 năm 2026" as Decree 30/2020 writes dates.
+
+    Days below 10 and the months January and February take a leading zero.
+    """
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    line = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    place = _single_line(place)
+    return f"{place}, {line}" if place else line[0].upper() + line[1:]
+
+
+def _draw_administrative_header(
+    canvas: Canvas, data: CertificateContent, issuer: str
+) -> None:
+    left_centre, right_centre = 215, _PAGE_WIDTH - 235
+    top = _PAGE_HEIGHT - 44
+    _draw_text(
+        canvas,
+        [_plain(issuer.upper(), FONT_BOLD)],
+        _Box(left_centre, top, 300, 34),
+        max_size=12,
+        min_size=8,
+        colour=_INK,
+    )
+    canvas.setStrokeColor(_INK)
+    canvas.setLineWidth(0.75)
+    canvas.line(left_centre - 40, top - 38, left_centre + 40, top - 38)
+    _draw_text(
+        canvas,
+        [_plain(NATIONAL_TITLE, FONT_BOLD)],
+        _Box(right_centre, top, 380, 17),
+        max_size=12,
+        min_size=10,
+        colour=_INK,
+    )
+    motto_size = 13
+    _draw_text(
+        canvas,
+        [_plain(NATIONAL_MOTTO, FONT_BOLD)],
+        _Box(right_centre, top - 17, 380, 18),
+        max_size=motto_size,
+        min_size=motto_size,
+        colour=_INK,
+    )
+    # The motto is underlined by a line as long as the motto itself.
+    half = pdfmetrics.stringWidth(NATIONAL_MOTTO, FONT_BOLD, motto_size) / 2
+    canvas.line(right_centre - half, top - 38, right_centre + half, top - 38)
+    _draw_text(
+        canvas,
+        [_plain(place_date_line(data.place, data.issued_on), FONT_REGULAR)],
+        _Box(right_centre, top - 46, 380, 18),
+        max_size=12,
+        min_size=9,
+        colour=_INK,
+    )
+
+
+def _draw_administrative_signature(canvas: Canvas, data: CertificateContent) -> None:
+    centre = _PAGE_WIDTH - 200
+    width = 270
+    _draw_text(
+        canvas,
+        [_plain(_single_line(data.signer_title).upper(), FONT_BOLD)],
+        _Box(centre, 192, width, 30),
+        max_size=12,
+        min_size=8,
+        colour=_INK,
+    )
+    if data.signature_image:
+        _draw_image(canvas, data.signature_image, centre - 85, 84, 170, 72)
+    if data.logo_image:
+        # The seal is stamped over the left part of the signature, as on paper.
+        _draw_image(
+            canvas, data.logo_image, centre - 110, 78, 84, 84, keep_transparency=True
+        )
+    _draw_text(
+        canvas,
+        [_plain(_single_line(data.signer_name), FONT_BOLD)],
+        _Box(centre, 72, width, 30),
+        max_size=14,
+        min_size=8,
+        colour=_INK,
+    )
+
+
+def _draw_sample_mark(canvas: Canvas) -> None:
+    canvas.saveState()
+    canvas.setFillColor(Color(0.8, 0.1, 0.1, alpha=0.18))
+    canvas.setFont(FONT_BOLD, 190)
+    canvas.translate(_CENTRE_X, _PAGE_HEIGHT / 2)
+    canvas.rotate(30)
+    canvas.drawCentredString(0, -60, _("SAMPLE"))
+    canvas.restoreState()
+
+
 def _draw_image(
-    canvas: Canvas, data: bytes, x: float, y: float, width: float, height: float
+    canvas: Canvas,
+    data: bytes,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    *,
+    keep_transparency: bool = False,
 ) -> None:
     """Draw an image as large as fits the box, centred in it."""
-    jpeg = _image_as_jpeg(
+    encoded = _image_scaled(
         data,
         round(width * _IMAGE_PIXELS_PER_POINT),
         round(height * _IMAGE_PIXELS_PER_POINT),
+        keep_transparency,
     )
     canvas.drawImage(
-        ImageReader(io.BytesIO(jpeg)),
+        ImageReader(io.BytesIO(encoded)),
         x,
         y,
         width,
         height,
         preserveAspectRatio=True,
         anchor="c",
+        mask="auto" if keep_transparency else None,
     )
 
 
 @functools.lru_cache(maxsize=32)
-def _image_as_jpeg(data: bytes, max_width: int, max_height: int) -> bytes:
-    """Return the image flattened on white, scaled down to fit, as JPEG bytes.
+def _image_scaled(
+    data: bytes, max_width: int, max_height: int, keep_transparency: bool
+) -> bytes:
+    """Return the image scaled down to fit: flattened on white as JPEG bytes, or
+    as PNG bytes that keep its transparency (a seal stamped over a signature).
 
     Bulk issuing draws the same logo and signature on every certificate, so the
     decoding and scaling is done once per image and size.
@@ -622,8 +732,11 @@ def _image_as_jpeg(data: bytes, max_width: int, max_height: int) -> bytes:
         rgba = image.convert("RGBA")
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError("The image cannot be read; use a PNG or JPEG file.") from error
+    output = io.BytesIO()
+    if keep_transparency:
+        rgba.save(output, format="PNG", optimize=True)
+        return output.getvalue()
     flat = Image.new("RGB", rgba.size, (255, 255, 255))
     flat.paste(rgba, mask=rgba.getchannel("A"))
-    output = io.BytesIO()
     flat.save(output, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
     return output.getvalue()

@@ -5,18 +5,22 @@ An issuer's *people* are the persons whose certificates they may issue and see:
 - a commune official: people whose commune of residence is theirs;
 - a province official: people living in a commune of their province;
 - a superuser: everyone;
-- a team leader: the residents their team trained in person. Training records
-  belong to the community teams app, which adds them with
-  :func:`register_people_scope`; until it does, a team leader's people are nobody.
+- a team leader: the residents of the hamlets their team serves, certified from
+  the household's page (:func:`residents_certifiable_by`), with or without an
+  account; apps may add more with :func:`register_people_scope`.
 
 Officials revoke; team leaders only issue.
 """
 
 from collections.abc import Callable
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet
 
 from certificates.models import BulkIssue, Certificate
+from community_teams.models import Resident
+from community_teams.permissions import households_managed_by
 from lms.models import User
 from lms.models.users import Role
 from lms.permissions import has_role, scope_filter, user_reach
@@ -71,18 +75,45 @@ def people_visible_to(user) -> QuerySet[User]:
 
 
 def certificates_visible_to(user) -> QuerySet[Certificate]:
+    """Certificates of ``user``'s people (see :func:`people_visible_to`)."""
     if not can_issue(user):
         return Certificate.objects.none()
     if user_reach(user).everything:
         return Certificate.objects.all()
-    return Certificate.objects.filter(user__in=people_visible_to(user))
-
-
-def can_revoke_certificate(user, certificate: Certificate) -> bool:
-    return (
-        can_revoke(user)
-        and certificates_visible_to(user).filter(pk=certificate.pk).exists()
+    # Filtering the holder's own row (not "holder in a subquery") lets the database
+    # walk a commune's or a province's people in name order and stop at a page.
+    condition = scope_filter(
+        user, commune="user__commune", province="user__commune__province"
     )
+    extra = [func(user) for func in _people_scopes]
+    if extra:
+        condition |= Q(user__in=User.objects.filter(reduce(or_, extra)))
+    reach = user_reach(user)
+    if reach.team_ids or reach.commune_ids:
+        # Residents a team trained in person, account or not. Province officials
+        # never see residents by name, and their list keeps its index walk.
+        condition |= Q(resident__household__in=households_managed_by(user))
+    return Certificate.objects.filter(condition)
+
+
+def may_certify_household(user, household) -> bool:
+    """May ``user`` issue certificates to ``household``'s residents?
+
+    The leaders of the team serving its hamlet and the commune's officials (see
+    :func:`community_teams.permissions.households_managed_by`).
+    """
+    if not user.is_authenticated:
+        return False
+    return households_managed_by(user).filter(pk=household.pk).exists()
+
+
+def residents_certifiable_by(user) -> QuerySet[Resident]:
+    """Residents ``user`` may issue certificates to: of the households they lead."""
+    if not user.is_authenticated:
+        return Resident.objects.none()
+    return Resident.objects.filter(
+        household__in=households_managed_by(user), erased_at=None
+    ).exclude(full_name="")
 
 
 def can_download(user, certificate: Certificate) -> bool:

@@ -5,8 +5,9 @@ import logging
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from certificates import services
+from certificates import selectors, services
 from certificates.models import Certificate
+from lms import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +35,22 @@ def issue_on_completion(sender, enrollment, **kwargs) -> None:
         )
     except Exception:
         logger.exception("Certificate for enrolment %s failed", enrollment.pk)
+
+
+def certificate_changed(sender, instance, **kwargs) -> None:
+    """A revoked (or reissued, or deleted) certificate shows so at once."""
+    pagecache.version_bump(selectors.verification_namespace(instance.code))
+
+
+def certificates_join_account(sender, resident, user, **kwargs) -> None:
+    """A resident who signed up finds the certificates the team issued them.
+
+    A course whose certificate the account holds already (completed online
+    meanwhile) keeps the account's; the resident's stays verifiable as it is.
+    """
+    held = Certificate.objects.filter(user=user, course__isnull=False).values(
+        "course_id"
+    )
+    Certificate.objects.filter(resident=resident, user=None).exclude(
+        course_id__in=held
+    ).update(user=user)

@@ -5,11 +5,13 @@ from datetime import date
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certificates import permissions
 from certificates.codes import code_normalize
 from certificates.design import verification_url
 from certificates.models import BulkIssue, BulkIssueItem, Certificate
+from courses.models import Enrollment
 from lms.models import User
 from lms.text import fold
 
@@ -72,6 +74,11 @@ _PUBLIC_FIELDS = (
 )
 
 
+def verification_namespace(code: str) -> str:
+    """What the cached verification page of ``code`` is versioned by."""
+    return f"certificate:{code}"
+
+
 def certificate_public_get(*, code: str) -> PublicCertificate | None:
     """The public facts of the certificate with this display-form code, or None."""
     row = Certificate.objects.filter(code=code).values(*_PUBLIC_FIELDS).first()
@@ -81,7 +88,9 @@ def certificate_public_get(*, code: str) -> PublicCertificate | None:
     return PublicCertificate(
         code=row["code"],
         revoked=revoked_at is not None,
-        recipient=name_mask(row["recipient_name"]),
+        # A holder who deleted their account keeps a certificate without a name.
+        recipient=name_mask(row["recipient_name"])
+        or _("(name removed at the holder's request)"),
         course_title=row["course_title"],
         issued_on=row["issued_on"],
         issuer_name=row["issuer_name"],
@@ -99,18 +108,26 @@ def _search_people(qs: QuerySet, query: str, path: str = "") -> QuerySet:
 
 
 def people_list(*, viewer, query: str = "") -> QuerySet[User]:
-    """People ``viewer`` may certify, matching every folded word of ``query``."""
+    """People ``viewer`` may certify, matching every folded word of ``query``.
+
+    Sorted by the folded name ("Đỗ" with "Do"), which an index gives in order.
+    """
     return (
         _search_people(permissions.people_visible_to(viewer), query)
         .select_related("commune")
-        .order_by("full_name", "pk")
+        .order_by("search_key", "pk")
     )
 
 
 def certificate_list(
     *, viewer, query: str = "", course_id: int | None = None
 ) -> QuerySet[Certificate]:
-    """Certificates of ``viewer``'s people; ``query`` is a code or name words."""
+    """Certificates of ``viewer``'s people; ``query`` is a code or name words.
+
+    Sorted by the holder as the list of people is: newest first would make a
+    commune that has issued nothing lately read through every certificate the
+    province issued since.
+    """
     qs = permissions.certificates_visible_to(viewer)
     if course_id:
         qs = qs.filter(course_id=course_id)
@@ -119,7 +136,7 @@ def certificate_list(
         qs = qs.filter(code=code)
     else:
         qs = _search_people(qs, query, "user__")
-    return qs.select_related("user").order_by("-issued_at", "-pk")
+    return qs.select_related("user").order_by("user__search_key", "user_id", "pk")
 
 
 def holders_among(*, course_id: int, user_ids) -> set[int]:
@@ -207,15 +224,48 @@ def bulk_issue_list(*, viewer) -> QuerySet[BulkIssue]:
         permissions.bulk_issues_visible_to(viewer)
         .select_related("course")
         .annotate(people=Count("items"))
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
 
 
-def learner_certificates(*, user, course_ids) -> dict[int, Certificate]:
-    """The certificates ``user`` holds for ``course_ids``, by course id."""
-    return {
+def learning_certificates(*, user, enrollments) -> dict[int, Certificate | bool]:
+    """What "My learning" shows for each completed enrolment, by enrolment id.
+
+    The certificate ``user`` holds for the course, or True where the course awards
+    one that has not been issued yet; one query.
+    """
+    completed = {e.course_id: e for e in enrollments if e.completed_at}
+    if not completed:
+        return {}
+    held = {
         certificate.course_id: certificate
         for certificate in Certificate.objects.filter(
-            user=user, course_id__in=list(course_ids)
-        ).only("code", "course_id", "revoked_at")
+            user=user, course_id__in=list(completed)
+        ).only("code", "course_id", "revoked_at", "revocation_reason")
     }
+    shown: dict[int, Certificate | bool] = {}
+    for course_id, enrollment in completed.items():
+        if course_id in held:
+            shown[enrollment.pk] = held[course_id]
+        elif enrollment.course.awards_certificate:
+            shown[enrollment.pk] = True
+    return shown
+
+
+def certificates_beyond_learning(*, user) -> list[Certificate]:
+    """``user``'s certificates "My learning" shows no course for: those given for
+    training in person (or whose course is gone); one query."""
+    completed = Enrollment.objects.filter(user=user, completed_at__isnull=False)
+    return list(
+        Certificate.objects.filter(user=user)
+        .exclude(course_id__in=completed.values("course_id"))
+        .only(
+            "code",
+            "course_title",
+            "issued_on",
+            "revoked_at",
+            "revocation_reason",
+            "recipient_name",
+        )
+        .order_by("-issued_on", "-pk")
+    )

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -35,7 +35,14 @@ from certificates.design import (
     design_for,
     design_render,
 )
-from certificates.models import BulkIssue, BulkIssueItem, Certificate
+from certificates.models import (
+    BulkIssue,
+    BulkIssueItem,
+    Certificate,
+    CertificateTemplate,
+    SupersededPdf,
+)
+from community_teams.models import Resident
 from lms.models import User
 from lms.text import nfc
 
@@ -53,23 +60,31 @@ _CODE_ATTEMPTS = 3
 
 def certificate_issue_or_get(
     *,
-    user: User,
     course,
     source: str,
+    user: User | None = None,
+    resident: Resident | None = None,
     issued_by: User | None = None,
     reason: str = "",
     issued_on: date | None = None,
 ) -> tuple[Certificate, bool]:
     """Issue ``course``'s certificate to ``user``; return it and whether it is new.
 
-    The PDF is rendered in Vietnamese from the course's published design, stored
-    in media storage with its SHA-256, and never rendered again. ``issued_on`` is
-    the date printed (today by default).
+    The holder is ``user``, or ``resident``: someone a community team trained in
+    person, who gets it in their account if they have one, and otherwise holds it
+    as a resident until they sign up (the certificate is printed, verifiable and
+    joins their account then). The PDF is rendered in Vietnamese from the course's
+    published design, stored in media storage with its SHA-256, and never rendered
+    again. ``issued_on`` is the date printed (today by default).
 
     Raises ``ValidationError`` when the course does not award certificates, the
     person has no full name to print, or the design's images cannot be read.
     """
-    existing = Certificate.objects.filter(user_id=user.pk, course_id=course.pk).first()
+    if user is None and resident is not None:
+        user = resident.user
+    if user is None and resident is None:
+        raise TypeError("certificate_issue needs a user or a resident.")
+    existing = _held(user=user, resident=resident, course_id=course.pk)
     if existing is not None:
         return existing, False
     _check_awards(course)
@@ -78,6 +93,7 @@ def certificate_issue_or_get(
     for _attempt in range(_CODE_ATTEMPTS):
         certificate = _certificate_build(
             user=user,
+            resident=resident,
             course=course,
             design=design,
             source=source,
@@ -91,6 +107,16 @@ def certificate_issue_or_get(
     raise RuntimeError("No free certificate code after several attempts.")
 
 
+def _held(*, user, resident, course_id) -> Certificate | None:
+    """The certificate of ``course_id`` the person holds already, as either."""
+    holder = Q(pk__in=[])
+    if user is not None:
+        holder |= Q(user_id=user.pk)
+    if resident is not None:
+        holder |= Q(resident_id=resident.pk)
+    return Certificate.objects.filter(holder, course_id=course_id).first()
+
+
 def _check_awards(course) -> None:
     if not course.awards_certificate:
         raise ValidationError(
@@ -102,7 +128,8 @@ def _check_awards(course) -> None:
 
 def _certificate_build(
     *,
-    user: User,
+    user: User | None,
+    resident: Resident | None,
     course,
     design: Design,
     source: str,
@@ -111,14 +138,14 @@ def _certificate_build(
     issued_on: date,
 ) -> Certificate:
     """Render a new certificate and store its PDF; the row is not saved yet."""
-    name = nfc(user.full_name)
+    name = nfc((user.full_name if user else "") or (resident and resident.full_name))
     if not name:
         raise ValidationError(
             _(
                 "%(person)s has no full name yet. The name is printed on the "
                 "certificate: add it to the profile, then issue again."
             )
-            % {"person": user.display_name},
+            % {"person": user.display_name if user else str(resident)},
             code="missing_name",
         )
     code = code_generate()
@@ -138,6 +165,7 @@ def _certificate_build(
     certificate = Certificate(
         code=code,
         user=user,
+        resident=resident,
         course_id=course.pk,
         recipient_name=name,
         course_title=course_title,
@@ -165,28 +193,32 @@ def _certificate_save(certificate: Certificate) -> tuple[Certificate | None, boo
             certificate.save()
     except IntegrityError:
         certificate.pdf.delete(save=False)
-        existing = Certificate.objects.filter(
-            user_id=certificate.user_id, course_id=certificate.course_id
-        ).first()
+        existing = _held(
+            user=certificate.user,
+            resident=certificate.resident,
+            course_id=certificate.course_id,
+        )
         return existing, False
     return certificate, True
 
 
 def certificate_issue(
     *,
-    user: User,
     course,
     source: str,
+    user: User | None = None,
+    resident: Resident | None = None,
     issued_by: User | None = None,
     reason: str = "",
     issued_on: date | None = None,
 ) -> Certificate:
-    """Issue ``course``'s certificate to ``user``, or return the one they have.
+    """Issue ``course``'s certificate to ``user`` (or ``resident``), or return theirs.
 
     See :func:`certificate_issue_or_get`, which also says whether it is new.
     """
     certificate, _created = certificate_issue_or_get(
         user=user,
+        resident=resident,
         course=course,
         source=source,
         issued_by=issued_by,
@@ -377,27 +409,8 @@ def bulk_issue_process(*, bulk_issue_id: int, batch_size: int = BATCH_SIZE) -> b
 
 
 def _items_save(items: list[BulkIssueItem]) -> None:
-    """Store the outcome of a batch of items in one round trip.
-
-    ``bulk_update`` builds a CASE expression per field and row, which costs more
-    CPU than issuing the certificate's database rows; a prepared statement run
-    for every row (psycopg pipelines ``executemany``) costs almost nothing.
-    """
-    meta = BulkIssueItem._meta
-    columns = {
-        name: connection.ops.quote_name(meta.get_field(name).column)
-        for name in ("status", "certificate", "error", "id")
-    }
-    sql = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET "
-        f"{columns['status']} = %s, {columns['certificate']} = %s, "
-        f"{columns['error']} = %s WHERE {columns['id']} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [(item.status, item.certificate_id, item.error, item.pk) for item in items],
-        )
+    """Store the outcome of a batch of items in one statement."""
+    BulkIssueItem.objects.bulk_update(items, ["status", "certificate", "error"])
 
 
 def _issue_items(items: list[BulkIssueItem], bulk_issue: BulkIssue) -> None:
@@ -429,6 +442,7 @@ def _issue_items(items: list[BulkIssueItem], bulk_issue: BulkIssue) -> None:
         try:
             certificate = _certificate_build(
                 user=item.user,
+                resident=None,
                 course=course,
                 design=design,
                 source=Certificate.Source.BULK,
@@ -472,3 +486,112 @@ def _item_done(item: BulkIssueItem, certificate: Certificate, created: bool) -> 
 def _item_failed(item: BulkIssueItem, error: ValidationError) -> None:
     item.status = BulkIssueItem.Status.FAILED
     item.error = " ".join(error.messages)[:500]
+
+
+# Reissuing with a design published later
+
+# Up to this many are reissued while the editor waits; more go to the queue.
+REISSUE_INLINE = 20
+
+
+def certificates_before_design(*, template: CertificateTemplate) -> QuerySet:
+    """Valid certificates of the course issued before its design was published.
+
+    They carry the built-in design; :func:`design_reissue_start` makes them again.
+    """
+    if not template.live or template.first_published_at is None:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(
+        course_id=template.course_id,
+        revoked_at__isnull=True,
+        reissued_at__isnull=True,
+        issued_at__lt=template.first_published_at,
+    )
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, by: User | None) -> Certificate:
+    """Render ``certificate`` again with its course's published design.
+
+    The code, name, course title and date stay; the earlier file is kept as a
+    :class:`~certificates.models.SupersededPdf`. Raises ``ValidationError`` for a
+    revoked certificate or a design whose images cannot be read.
+    """
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise ValidationError(
+            _("A revoked certificate is not reissued."), code="revoked"
+        )
+    try:
+        with translation.override(CERTIFICATE_LANGUAGE):
+            design = design_for(course=locked.course)
+            pdf = design_render(
+                design=design,
+                recipient_name=locked.recipient_name,
+                course_title=locked.course_title,
+                issued_on=locked.issued_on,
+                code=locked.code,
+            )
+    except ValueError as error:
+        raise ValidationError(BAD_IMAGE_MESSAGE, code="bad_design") from error
+    SupersededPdf.objects.create(
+        certificate=locked,
+        pdf=locked.pdf.name,
+        pdf_sha256=locked.pdf_sha256,
+        issuer_name=locked.issuer_name,
+        replaced_by=by,
+    )
+    locked.pdf.save(f"{locked.code}.pdf", ContentFile(pdf), save=False)
+    locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    locked.issuer_name = design.issuer_name
+    locked.signer_name = design.signer_name
+    locked.signer_title = design.signer_title
+    locked.reissued_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "pdf",
+            "pdf_sha256",
+            "issuer_name",
+            "signer_name",
+            "signer_title",
+            "reissued_at",
+        ]
+    )
+    return locked
+
+
+def design_reissue_start(*, template: CertificateTemplate, by: User) -> int:
+    """Reissue the certificates made before ``template`` was published.
+
+    A few are done at once, more in the background on the certificates queue.
+    Returns how many were waiting.
+    """
+    waiting = certificates_before_design(template=template).count()
+    if waiting == 0:
+        raise ValidationError(
+            _("No certificate of this course waits to be reissued."),
+            code="nothing_to_reissue",
+        )
+    if waiting <= REISSUE_INLINE:
+        design_reissue_process(template_id=template.pk, by_id=by.pk)
+    else:
+        from certificates.tasks import design_reissue_run
+
+        transaction.on_commit(
+            lambda: design_reissue_run.using(queue_name=CERTIFICATE_QUEUE).enqueue(
+                template.pk, by.pk
+            )
+        )
+    return waiting
+
+
+def design_reissue_process(
+    *, template_id: int, by_id: int, batch_size: int = BATCH_SIZE
+) -> bool:
+    """Reissue one batch; True while more wait (the task then runs again)."""
+    template = CertificateTemplate.objects.get(pk=template_id)
+    by = User.objects.filter(pk=by_id).first()
+    waiting = certificates_before_design(template=template).order_by("pk")
+    for certificate in waiting[:batch_size]:
+        certificate_reissue(certificate=certificate, by=by)
+    return certificates_before_design(template=template).exists()

@@ -1,4 +1,4 @@
-"""Background work: bulk issues run here, on the ``certificates`` queue."""
+"""Background work on the ``certificates`` queue: bulk issues and reissues."""
 
 from django_tasks import task
 
@@ -14,3 +14,12 @@ def bulk_issue_run(bulk_issue_id: int) -> None:
     """
     if services.bulk_issue_process(bulk_issue_id=bulk_issue_id):
         services.bulk_issue_continue(bulk_issue_id=bulk_issue_id)
+
+
+@task()
+def design_reissue_run(template_id: int, by_id: int) -> None:
+    """Reissue one batch of a course's certificates with its published design."""
+    if services.design_reissue_process(template_id=template_id, by_id=by_id):
+        design_reissue_run.using(queue_name=services.CERTIFICATE_QUEUE).enqueue(
+            template_id, by_id
+        )

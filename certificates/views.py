@@ -10,22 +10,35 @@ people and certificates goes through :mod:`certificates.permissions`.
 """
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates import exports, imports, permissions, ratelimit, selectors, services
 from certificates.codes import code_normalize
+from certificates.design import (
+    BAD_IMAGE_MESSAGE,
+    CERTIFICATE_LANGUAGE,
+    design_sample_pdf,
+)
 from certificates.forms import (
     CertificateFilterForm,
+    HouseholdIssueForm,
     IssueSelectionForm,
     PeopleFilterForm,
     RevokeForm,
@@ -33,7 +46,15 @@ from certificates.forms import (
     VerifyForm,
 )
 from certificates.models import BulkIssue, BulkIssueItem, Certificate
-from lms.models import Enrollment, User
+from community_teams import permissions as community_permissions
+from community_teams import selectors as community_selectors
+from courses.models import Enrollment
+from lms import pagecache
+from lms.audit import audit_record
+from lms.files import protected_file_response
+from lms.models import AuditEvent, User
+from lms.pagination import keyset_page
+from lms.text import slugify_vi
 
 PEOPLE_PER_PAGE = 50
 CERTIFICATES_PER_PAGE = 50
@@ -71,11 +92,17 @@ def verify(request, code: str):
         return _not_found(request)
     if canonical != code:
         return redirect("certificates:verify", code=canonical, permanent=True)
+    pagecache.depends_on(request, selectors.verification_namespace(canonical))
     certificate = selectors.certificate_public_get(code=canonical)
     if certificate is None:
         return _not_found(request)
-    return _render_unindexed(
+    response = _render_unindexed(
         request, "certificates/verify.html", {"certificate": certificate}
+    )
+    # A QR code scanned by a crowd: kept whole until the certificate changes, and
+    # still refused to an address past its limit of misses.
+    return pagecache.cache_for_visitors(
+        response, refuse_if="certificates.ratelimit.lookups_blocked"
     )
 
 
@@ -114,13 +141,44 @@ def api_verify(request, code: str):
 # Learners
 
 
-def _pdf_response(certificate: Certificate) -> FileResponse:
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.code}.pdf",
-        content_type="application/pdf",
+def download_name(certificate: Certificate) -> str:
+    """A file name a person recognises in their downloads folder.
+
+    "chung-nhan-<course>-<name>.pdf", transliterated so every phone and mail
+    program keeps it; the code ends it when the course and name give nothing.
+    """
+    with translation.override(CERTIFICATE_LANGUAGE):
+        prefix = pgettext("start of a downloaded file name", "certificate")
+    slug = slugify_vi(
+        f"{prefix} {certificate.course_title} {certificate.recipient_name}",
+        max_length=120,
     )
+    return f"{slug or certificate.code}.pdf"
+
+
+def _revoked_response(request, certificate: Certificate) -> HttpResponse:
+    # Gone for good: the file stays as the record, but nobody receives it again.
+    return render(
+        request,
+        "certificates/my_certificate.html",
+        {"certificate": certificate},
+        status=410,
+    )
+
+
+def _pdf_response(request, certificate: Certificate) -> HttpResponse:
+    if certificate.is_revoked:
+        return _revoked_response(request, certificate)
+    response = protected_file_response(
+        request,
+        certificate.pdf.name,
+        content_type="application/pdf",
+        download_as=download_name(certificate),
+    )
+    # A PDF names its holder: no shared cache may keep it.
+    response["Cache-Control"] = "private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -132,14 +190,10 @@ def my_certificate(request, course_id: int):
     ).first()
     if certificate is not None:
         if certificate.is_revoked:
-            return render(
-                request,
-                "certificates/my_certificate.html",
-                {"certificate": certificate},
-            )
+            return _revoked_response(request, certificate)
         if request.method == "POST":
             return redirect("certificates:mine", course_id=course_id)
-        return _pdf_response(certificate)
+        return _pdf_response(request, certificate)
     enrollment = (
         Enrollment.objects.filter(
             user=request.user, course_id=course_id, completed_at__isnull=False
@@ -165,7 +219,7 @@ def my_certificate(request, course_id: int):
                         "on the certificate."
                     ),
                 )
-                return redirect("profile")
+                return redirect(f"{reverse('profile')}?next={quote(request.path)}")
             messages.error(request, " ".join(error.messages))
         return redirect("certificates:mine", course_id=course_id)
     return render(
@@ -182,7 +236,7 @@ def download(request, code: str):
     certificate = get_object_or_404(Certificate, code=code)
     if not permissions.can_download(request.user, certificate):
         raise Http404
-    return _pdf_response(certificate)
+    return _pdf_response(request, certificate)
 
 
 # Issuers
@@ -211,9 +265,7 @@ def manage(request):
     certificates = selectors.certificate_list(
         viewer=request.user, query=query, course_id=course_id
     )
-    page = Paginator(certificates, CERTIFICATES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, certificates, CERTIFICATES_PER_PAGE)
     return render(
         request,
         "certificates/manage/index.html",
@@ -226,9 +278,20 @@ def manage(request):
     )
 
 
+def _page(request, queryset, per_page: int):
+    return keyset_page(
+        queryset,
+        per_page=per_page,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+
+
 def _querystring(request) -> str:
+    """The filters of the list shown, without its position."""
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("after", "before"):
+        params.pop(name, None)
     return params.urlencode()
 
 
@@ -267,7 +330,7 @@ def issue(request):
     if form.is_valid():
         course, query = form.cleaned_data["course"], form.cleaned_data["q"]
     people = selectors.people_list(viewer=request.user, query=query)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, people, PEOPLE_PER_PAGE)
     holders = (
         selectors.holders_among(
             course_id=course.pk, user_ids=[person.pk for person in page]
@@ -324,9 +387,7 @@ def _own_bulk_issue(request, pk: int) -> BulkIssue:
 @issuer_required
 @require_GET
 def bulk_issue_list(request):
-    page = Paginator(selectors.bulk_issue_list(viewer=request.user), 20).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, selectors.bulk_issue_list(viewer=request.user), 20)
     return render(request, "certificates/manage/bulk_list.html", {"page_obj": page})
 
 
@@ -346,9 +407,9 @@ def bulk_issue(request, pk: int):
         context["holders_count"] = selectors.bulk_issue_holders_count(
             bulk_issue=bulk_issue
         )
-        context["page_obj"] = Paginator(
-            selectors.bulk_issue_items(bulk_issue=bulk_issue), PEOPLE_PER_PAGE
-        ).get_page(request.GET.get("page"))
+        context["page_obj"] = _page(
+            request, selectors.bulk_issue_items(bulk_issue=bulk_issue), PEOPLE_PER_PAGE
+        )
     elif bulk_issue.status == BulkIssue.Status.RUNNING:
         context["stalled"] = services.bulk_issue_is_stalled(bulk_issue)
     else:
@@ -427,3 +488,170 @@ def revoke(request, code: str):
         "certificates/manage/revoke.html",
         {"certificate": certificate, "form": form},
     )
+
+
+# Residents trained in person, from a household's page
+
+
+def _certifiable_household(request, household_id: int):
+    """The household and its residents the viewer may certify, by name.
+
+    404 for a household the viewer cannot see, 403 for one they see but do not
+    certify (a team member, say).
+    """
+    home = community_selectors.household_get(request.user, household_id)
+    if home is None:
+        raise Http404
+    if not permissions.may_certify_household(request.user, home):
+        raise PermissionDenied
+    named = community_permissions.residents_named_to(request.user, home)
+    certifiable = set(
+        permissions.residents_certifiable_by(request.user)
+        .filter(household=home)
+        .values_list("pk", flat=True)
+    )
+    residents = [
+        resident
+        for resident in home.residents.all()
+        if resident.pk in named and resident.pk in certifiable
+    ]
+    return home, residents
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_issue(request, household_id: int):
+    """A leader picks residents and a course, previews, then issues.
+
+    Issuing twice (a double tap, the back button) issues once: a resident has at
+    most one certificate per course.
+    """
+    home, residents = _certifiable_household(request, household_id)
+    form = HouseholdIssueForm(request.POST or None, residents=residents)
+    step = request.POST.get("step")
+    if request.method == "POST" and form.is_valid():
+        chosen = [r for r in residents if r.pk in set(form.cleaned_data["residents"])]
+        course = form.cleaned_data["course"]
+        if step == "issue":
+            _household_issue_all(request, home, chosen, course, form)
+            return redirect("certificates:household_issue", household_id=home.pk)
+        return render(
+            request,
+            "certificates/manage/household_preview.html",
+            {"household": home, "form": form, "chosen": chosen, "course": course},
+        )
+    certificates = list(
+        Certificate.objects.filter(resident__household=home)
+        .select_related("resident")
+        .order_by("resident_id", "course_title", "pk")
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.LIST,
+        subject="resident",
+        subject_ids=[resident.pk for resident in residents],
+        commune_id=home.hamlet.commune_id,
+        detail=f"certificates household={home.pk}",
+        request=request,
+    )
+    return render(
+        request,
+        "certificates/manage/household_issue.html",
+        {
+            "household": home,
+            "residents": residents,
+            "form": form,
+            "certificates": certificates,
+        },
+    )
+
+
+def _household_issue_all(request, home, chosen, course, form) -> None:
+    issued, existing, failed = [], [], []
+    for resident in chosen:
+        try:
+            certificate, created = services.certificate_issue_or_get(
+                resident=resident,
+                course=course,
+                source=Certificate.Source.IN_PERSON,
+                issued_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            failed.append(f"{resident.full_name}: {' '.join(error.messages)}")
+            continue
+        (issued if created else existing).append(certificate)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.CREATE,
+        subject="certificate",
+        subject_ids=[certificate.pk for certificate in issued],
+        commune_id=home.hamlet.commune_id,
+        detail=(
+            f"household={home.pk} course={course.pk} "
+            f"residents={','.join(str(r.pk) for r in chosen)}"
+        ),
+        request=request,
+    )
+    if issued:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d certificate issued.",
+                "%(count)d certificates issued.",
+                len(issued),
+            )
+            % {"count": len(issued)},
+        )
+    if existing:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d resident already had this certificate.",
+                "%(count)d residents already had this certificate.",
+                len(existing),
+            )
+            % {"count": len(existing)},
+        )
+    for problem in failed:
+        messages.error(request, problem)
+
+
+@login_required
+@require_GET
+def household_issue_sample(request, household_id: int, resident_id: int):
+    """A resident's certificate as it will look, marked "MẪU", before issuing."""
+    home, residents = _certifiable_household(request, household_id)
+    resident = next((r for r in residents if r.pk == resident_id), None)
+    form = HouseholdIssueForm(
+        {"course": request.GET.get("course", ""), "residents": [resident_id]},
+        residents=residents,
+    )
+    if resident is None or not form.is_valid():
+        raise Http404
+    try:
+        pdf = design_sample_pdf(
+            course=form.cleaned_data["course"], recipient_name=resident.full_name
+        )
+    except (ValueError, ValidationError):
+        return HttpResponse(
+            str(BAD_IMAGE_MESSAGE),
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        subject="resident",
+        subject_ids=[resident.pk],
+        commune_id=home.hamlet.commune_id,
+        detail="certificate sample",
+        request=request,
+    )
+    response = HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="mau.pdf"'},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,10 +1,15 @@
 """StreamField blocks that lessons are written with."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from courses import videos
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
 
@@ -31,9 +36,16 @@ class VideoBlock(blocks.StructBlock):
     video_file = DocumentChooserBlock(
         label=_("Video file"),
         required=False,
-        help_text=_("An MP4 or WebM file uploaded to the documents library."),
+        help_text=_(
+            "An MP4 or WebM video uploaded to the documents library. Learners "
+            "watch it in the lesson only; it is never public."
+        ),
     )
-    poster = ImageChooserBlock(label=_("Poster image"), required=False)
+    poster = ImageChooserBlock(
+        label=_("Poster image"),
+        required=False,
+        help_text=_("Shown before the video plays."),
+    )
     embed = EmbedBlock(
         label=_("Or embed from a video site"),
         required=False,
@@ -48,15 +60,41 @@ class VideoBlock(blocks.StructBlock):
 
     def clean(self, value):
         cleaned = super().clean(value)
-        if bool(cleaned.get("video_file")) == bool(cleaned.get("embed")):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "video_file": blocks.BlockValidationError(
-                        _("Choose either an uploaded video file or an embed address.")
-                    )
-                }
+        document = cleaned.get("video_file")
+        if bool(document) == bool(cleaned.get("embed")):
+            raise self._refused(
+                _("Choose either an uploaded video file or an embed address.")
+            )
+        if document and not videos.is_video(document):
+            raise self._refused(
+                _(
+                    "“%(title)s” is not a video. Choose an MP4 or WebM video; "
+                    "upload it first under Documents if it is not there yet."
+                )
+                % {"title": document.title}
             )
         return cleaned
+
+    @staticmethod
+    def _refused(message) -> blocks.StructBlockValidationError:
+        return blocks.StructBlockValidationError(
+            block_errors={"video_file": ValidationError(message)}
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        document = value.get("video_file")
+        if document is not None and videos.is_video(document):
+            parent = parent_context or {}
+            request = parent.get("request")
+            lesson = parent.get("page")
+            context["video"] = videos.VideoSource(
+                document,
+                lesson_id=None
+                if getattr(request, "is_preview", False) or lesson is None
+                else lesson.pk,
+            )
+        return context
 
 
 class StepBlock(blocks.StructBlock):
@@ -94,18 +132,22 @@ class CalloutBlock(blocks.StructBlock):
         template = "courses/blocks/callout_block.html"
 
 
-def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
-    """The blocks a lesson body offers. Assessment blocks come from the quizzes app."""
-    from quizzes.blocks import ASSESSMENT_BLOCKS
+class LessonBodyBlocks:
+    """The blocks a lesson body offers, as ``StreamField`` iterates them.
 
-    return [
-        (
-            "text",
-            blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES),
-        ),
-        ("image", ImageBlock()),
-        ("video", VideoBlock()),
-        ("steps", StepsBlock()),
-        ("callout", CalloutBlock()),
-        *ASSESSMENT_BLOCKS,
-    ]
+    The lesson's own blocks, then the assessment blocks other apps provide, named
+    in ``settings.LMS_LESSON_ASSESSMENT_BLOCKS`` as ``(name, dotted class path)``.
+    Wagtail builds a stream's blocks the first time it needs them, after every app
+    has loaded, so the classes are imported then and this app imports none of the
+    apps above it. Changing the list changes ``LessonPage.body``, so it needs a
+    migration of this app.
+    """
+
+    def __iter__(self):
+        yield "text", blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+        yield "image", ImageBlock()
+        yield "video", VideoBlock()
+        yield "steps", StepsBlock()
+        yield "callout", CalloutBlock()
+        for name, path in settings.LMS_LESSON_ASSESSMENT_BLOCKS:
+            yield name, import_string(path)()

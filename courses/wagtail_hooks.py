@@ -1,6 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
+
+from courses import permissions, videos
 
 
 @hooks.register("on_serve_page", order=-10)
@@ -23,3 +27,20 @@ def hide_restricted_pages_from_signed_in_learners(callback):
         return callback(page, request, serve_args, serve_kwargs)
 
     return inner
+
+
+@hooks.register("before_serve_document", order=100)
+def serve_videos_to_editors_only(document, request):
+    """A video's document address is for editors, who are sent where ranges work.
+
+    Learners watch a video in its lesson (:func:`courses.views.lesson_video`),
+    which checks their enrolment. Wagtail's own collection privacy has been
+    checked before this hook (order 100). Wagtail's serving answers no byte
+    range, and takes only a plain (not streamed) response from a hook, hence
+    the redirect.
+    """
+    if not videos.is_video(document):
+        return None
+    if not permissions.can_preview_video(user=request.user, document=document):
+        raise PermissionDenied
+    return redirect(videos.video_url(document, lesson_id=None))

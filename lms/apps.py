@@ -6,3 +6,17 @@ class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Learning records and accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from lms import (
+            pagecache,
+            receivers,  # noqa: F401  (connects the signal receivers)
+        )
+        from lms.converters import IdConverter
+
+        # Registered before any URLconf is read: the admin's URLs, gathered from
+        # every app's hooks, use it too.
+        register_converter(IdConverter, "id")
+        pagecache.signals_connect()

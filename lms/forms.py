@@ -1,11 +1,16 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.models import formfield_for_dbfield
 
-from lms.models import Commune, User
-from lms.phone import phone_display
+from lms import permissions
+from lms.choosers import person_chooser_viewset
+from lms.models import Commune, RoleAssignment, User
+from lms.models.users import TEAM_ROLES, Organisation, Role
+from lms.phone import phone_display, phone_to_e164
 from lms.text import fold, nfc
 
 # At most this many communes are offered when a typed name matches several.
@@ -129,3 +134,158 @@ class ProfileForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.commune = self.cleaned_data.get("commune")
         return super().save(commit=commit)
+
+
+# The place each scoped role takes, as the name of the form field that holds it.
+SCOPE_FIELD = {
+    Role.PROVINCE_OFFICIAL: "province",
+    Role.COMMUNE_OFFICIAL: "commune",
+    Role.TEAM_LEADER: "team",
+    Role.TEAM_MEMBER: "team",
+}
+
+
+def _scope_field(name: str, **kwargs):
+    # The admin's chooser for the place (registered by its chooser viewset) is
+    # looked up when the form is built, after the admin has registered them.
+    return formfield_for_dbfield(
+        RoleAssignment._meta.get_field(name), required=False, **kwargs
+    )
+
+
+class RoleGrantForm(forms.Form):
+    """Who gets which role where, as a granter may choose it.
+
+    The person is picked from the people of the granter's places, or typed by the
+    exact phone number or email address of their account. The role list holds only
+    roles the granter may give; the place must be one they cover
+    (:func:`lms.permissions.may_manage_role`). Valid, the form holds ``person``,
+    ``role`` and ``scope`` ready for :func:`lms.services.role_grant`.
+    """
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.all(),
+        required=False,
+        widget=person_chooser_viewset.widget_class(),
+        help_text=_("Search by name, phone number or email among your places' people."),
+    )
+    contact = forms.CharField(
+        label=_("Or their phone number or email address"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "For someone who lives elsewhere: the phone number or email address of "
+            "their account, exactly."
+        ),
+    )
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, granter: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.granter = granter
+        self.fields["role"].choices = [
+            ("", "---------"),
+            *(
+                (role, Role(role).label)
+                for role in permissions.roles_grantable_by(granter)
+            ),
+        ]
+        self.fields["province"] = _scope_field(
+            "province",
+            label=_("Province (for a province official)"),
+            queryset=permissions.provinces_managed_by(granter),
+        )
+        self.fields["commune"] = _scope_field(
+            "commune", label=_("Commune (for a commune official)")
+        )
+        self.fields["team"] = _scope_field(
+            "team", label=_("Team (for a team leader or member)")
+        )
+        self.fields["organisation"] = forms.ChoiceField(
+            label=_("Organisation (for a team leader or member)"),
+            choices=[("", "---------"), *Organisation.choices],
+            required=False,
+        )
+        self.scope = {"team": None, "commune": None, "province": None}
+
+    def clean_contact(self) -> str:
+        return nfc(self.cleaned_data["contact"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        cleaned_data["person"] = self._person(cleaned_data)
+        role = cleaned_data.get("role")
+        field = SCOPE_FIELD.get(role)
+        if field is not None:
+            place = cleaned_data.get(field)
+            if place is None:
+                if field not in self.errors:
+                    self.add_error(field, _("Choose where this role applies."))
+                return cleaned_data
+            self.scope[field] = place
+        if role not in TEAM_ROLES:
+            cleaned_data["organisation"] = ""
+        if role and not permissions.may_manage_role(
+            self.granter, role=role, **self.scope
+        ):
+            self.add_error(
+                field or "role",
+                _("This place is not one you cover.")
+                if field
+                else _("Only administrators give this role."),
+            )
+        return cleaned_data
+
+    def _person(self, cleaned_data) -> User | None:
+        chosen, contact = cleaned_data.get("person"), cleaned_data.get("contact")
+        if "person" in self.errors:
+            return None
+        if chosen and contact:
+            self.add_error(
+                "contact",
+                _("Choose a person or type a phone number or email, not both."),
+            )
+            return None
+        if chosen:
+            if (
+                permissions.people_choosable_by(self.granter)
+                .filter(pk=chosen.pk)
+                .exists()
+            ):
+                return chosen
+            # Shown again, the chooser would give away the name behind the id.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("person")] = ""
+            self.add_error(
+                "person",
+                _("Choose someone from the list, or type their phone number or email."),
+            )
+            return None
+        if not contact:
+            if "contact" not in self.errors:
+                self.add_error(
+                    "person",
+                    _("Choose a person, or type their phone number or email."),
+                )
+            return None
+        person = self._account_with(contact)
+        if person is None and "contact" not in self.errors:
+            self.add_error(
+                "contact",
+                _(
+                    "Nobody has an account with this phone number or email address. "
+                    "Ask them to sign up first."
+                ),
+            )
+        return person
+
+    def _account_with(self, contact: str) -> User | None:
+        if "@" in contact:
+            return User.objects.filter(email__iexact=contact).first()
+        try:
+            phone = phone_to_e164(contact)
+        except ValidationError as error:
+            self.add_error("contact", error)
+            return None
+        return User.objects.filter(phone=phone).first()

@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
-from django.views.i18n import JavaScriptCatalog
+from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,24 +21,36 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language form is on every page, and pages kept whole for every visitor
+    # (lms/pagecache.py) cannot carry a token of one visitor. Switching the
+    # language sets nothing but the language cookie, so it needs no CSRF check.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("courses/", views.catalogue, name="catalogue"),
-    path("learning/", views.my_learning, name="my_learning"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("offline/", views.offline, name="offline"),
     path("learning/profile/", views.profile, name="profile"),
-    path("learning/enrol/<int:course_id>/", views.enroll, name="enroll"),
-    path(
-        "learning/lessons/<int:lesson_id>/complete/",
-        views.lesson_complete,
-        name="lesson_complete",
-    ),
+    path("privacy/", include("privacy.urls")),
+    path("learning/my-data/", include("privacy.my_data_urls")),
+    path("", include("courses.urls")),
     path("places/communes/", views.commune_search, name="commune_search"),
     path("quizzes/", include("quizzes.urls")),
-    path("h5p/", include("quizzes.h5p.urls")),
+    path("h5p/", include("h5p.urls")),
     path("certificates/", include("certificates.urls")),
+    path("teams/", include("community_teams.urls")),
+    path("coverage/imports/", include("coverage.import_urls")),
+    path("coverage/", include("coverage.urls")),
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Documents are served by Wagtail's view (collection privacy) and lesson videos
+    # by their lesson's (enrolment): never as plain media files.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!documents/)(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,99 +1,42 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from certificates.permissions import can_issue
-from courses.models import CoursePage, LessonPage
-from lms import selectors, services
 from lms.forms import ProfileForm
-from lms.models import Commune, Enrollment
+from lms.models import Commune
 
 
-@login_required
-@require_POST
-def enroll(request, course_id: int):
-    course = get_object_or_404(CoursePage, pk=course_id)
-    try:
-        enrollment = services.enrollment_create(user=request.user, course=course)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("my_learning")
-    state = selectors.course_state(course=course, user=request.user)
-    target = state.resume_item
-    if target is None:
-        return redirect(course.url)
-    if enrollment.last_lesson_id is None:
-        messages.success(
-            request, _("You are enrolled. Let's start with the first lesson.")
-        )
-    return redirect(target.lesson.url)
-
-
-@login_required
-@require_POST
-def lesson_complete(request, lesson_id: int):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    course = get_object_or_404(
-        CoursePage.objects.live(), path=lesson.path[: -lesson.steplen]
-    )
-    enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
-    if enrollment is None:
-        messages.error(request, _("Enrol in the course first."))
-        return redirect(course.url)
-    state = selectors.lesson_state(lesson=lesson, course=course, user=request.user)
-    if state.locked:
-        messages.error(request, _("Complete the earlier lessons first."))
-        return redirect(course.url)
-    try:
-        services.lesson_complete(enrollment=enrollment, lesson=lesson)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(lesson.url)
-    enrollment.refresh_from_db(fields=["completed_at"])
-    if enrollment.completed_at:
-        messages.success(request, _("Congratulations! You have completed this course."))
-        return redirect(course.url)
-    if state.next is not None:
-        return redirect(state.next.lesson.url)
-    return redirect(course.url)
-
-
-@require_GET
-def catalogue(request):
-    """A stable address for the course catalogue, wherever editors put it."""
-    from courses.selectors import course_index_first
-
-    index = course_index_first()
-    return redirect(index.url if index else "/")
-
-
-@login_required
-def my_learning(request):
-    rows = selectors.my_learning(user=request.user)
-    return render(
-        request,
-        "lms/my_learning.html",
-        {
-            "in_progress": [row for row in rows if not row.enrollment.completed_at],
-            "completed": [row for row in rows if row.enrollment.completed_at],
-            "can_issue_certificates": can_issue(request.user),
-        },
-    )
+def _next_url(request) -> str:
+    """Where the person was going (a page of this site), or "" if nowhere safe."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 @login_required
 def profile(request):
+    """The person's name, birth year and commune; saved, it sends them on.
+
+    On to the page they were going to (``next``), or to the catalogue: a new
+    resident arrives here right after signing up and came to learn.
+    """
     form = ProfileForm(request.POST or None, instance=request.user)
+    next_url = _next_url(request)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))
-        return redirect("profile")
-    return render(request, "lms/profile.html", {"form": form})
+        return redirect(next_url or "catalogue")
+    return render(request, "lms/profile.html", {"form": form, "next_url": next_url})
 
 
 @require_GET
@@ -107,3 +50,53 @@ def commune_search(request):
             for c in Commune.objects.search(query).select_related("province")[:20]
         ]
     return JsonResponse({"results": results})
+
+
+# Read once: the worker must be served from the site root (its scope), not from
+# /static/, and browsers re-check it on every visit, so it stays small and uncached.
+SERVICE_WORKER = (Path(__file__).parent / "static" / "lms" / "sw.js").read_bytes()
+THEME_COLOUR = "#b3121d"  # --brand in site.css
+
+
+@require_GET
+def service_worker(request):
+    response = HttpResponse(SERVICE_WORKER, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def web_manifest(request):
+    """What a phone needs to install the site as an app."""
+    manifest = {
+        "name": _("Digital skills"),
+        "short_name": _("Digital skills"),
+        "lang": "vi",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {
+                "src": static(f"lms/icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
+            for size in (192, 512)
+        ],
+    }
+    return JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def offline(request):
+    """Shown by the service worker for a page that was never kept on the phone;
+    the list of what is kept is filled in on the phone itself."""
+    return render(request, "lms/offline.html")

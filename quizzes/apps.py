@@ -8,7 +8,7 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from quizzes.assessments import AssessmentKind, register_assessment_kind
+        from courses.assessments import AssessmentKind, register_assessment_kind
         from quizzes.selectors import quizzes_pending
 
         # A lesson holding a required quiz completes only once the quiz is passed,
@@ -19,5 +19,6 @@ class QuizzesConfig(AppConfig):
                 target_key="quiz",
                 pending=quizzes_pending,
                 blocker_message=_("Pass the quiz “%(title)s” to complete this lesson."),
+                anchor="quiz-{id}",
             )
         )

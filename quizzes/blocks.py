@@ -1,21 +1,9 @@
-"""Assessment blocks placed in lessons.
-
-``ASSESSMENT_BLOCKS`` is the list ``courses.blocks.lesson_body_blocks`` appends to
-every lesson body. It is composed here, at import time, one entry per kind of
-assessment: ``(block name, block instance)``. Another kind adds its entry to the
-list literal below (importing its block class from its own app) and registers an
-:class:`quizzes.assessments.AssessmentKind` whose ``block_type`` is the same name.
-Its block subclasses :class:`quizzes.assessments.AssessmentBlock` so the value
-carries the ``required`` flag. Changing this list changes ``LessonPage.body``, so
-it needs a migration of the ``courses`` app.
-"""
+"""The quiz block placed in lessons (see :mod:`courses.assessments`)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from quizzes.assessments import AssessmentBlock
-from quizzes.h5p.blocks import H5PActivityBlock
+from courses.assessments import AssessmentBlock
 
 
 class QuizBlock(AssessmentBlock):
@@ -36,6 +24,13 @@ class QuizBlock(AssessmentBlock):
         state = parent_context.get("state")
         quiz = value.get("quiz")
         context["panel"] = None
+        # The learner was sent here because the lesson cannot be completed yet.
+        request = parent_context.get("request")
+        context["pending"] = bool(
+            request is not None
+            and quiz is not None
+            and request.GET.get("pending") == f"quiz-{quiz.pk}"
+        )
         if quiz is not None:
             context["panel"] = selectors.quiz_panel(
                 quiz=quiz,
@@ -44,9 +39,3 @@ class QuizBlock(AssessmentBlock):
                 required=bool(value.get("required")),
             )
         return context
-
-
-ASSESSMENT_BLOCKS: list[tuple[str, blocks.Block]] = [
-    ("quiz", QuizBlock()),
-    ("h5p", H5PActivityBlock()),
-]

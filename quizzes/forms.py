@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from quizzes.models import choice_problems
+from quizzes.models import QuestionKind, choice_problems
 
 ANSWER_FIELD = re.compile(r"^q(\d{1,18})$")
+QUESTION_KIND_FIELD = re.compile(r"^questions-(\d{1,9})-kind$")
 
 
 def answers_from_post(data: QueryDict) -> dict[int, list[int]]:
@@ -51,9 +52,41 @@ def _kept_forms(formset):
         yield form
 
 
+def _true_false_choices_filled(data: QueryDict) -> QueryDict:
+    """The posted quiz with "True" and "False" written into each true-or-false
+    question's first two choices the editor left empty: the editor only ticks
+    the correct one."""
+    filled = data.copy()
+    labels = (_("True"), _("False"))
+    for name, kind in data.items():
+        match = QUESTION_KIND_FIELD.match(name)
+        if not match or kind != QuestionKind.TRUE_FALSE:
+            continue
+        prefix = f"questions-{match[1]}-choices"
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        except ValueError:
+            continue
+        if total < len(labels):
+            filled[f"{prefix}-TOTAL_FORMS"] = str(len(labels))
+        for number, label in enumerate(labels):
+            choice = f"{prefix}-{number}"
+            if number >= total:
+                filled[f"{choice}-id"] = ""
+                filled[f"{choice}-ORDER"] = str(number + 1)
+            if not filled.get(f"{choice}-text", "").strip():
+                filled[f"{choice}-text"] = label
+    return filled
+
+
 class QuizAdminForm(WagtailAdminModelForm):
     """Checks the pool as a whole: each question's correct choices, and that an
     attempt does not draw more questions than the pool holds."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = _true_false_choices_filled(data)
+        super().__init__(data, *args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -223,7 +223,7 @@ class Attempt(models.Model):
         Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts"
     )
     enrollment = models.ForeignKey(
-        "lms.Enrollment",
+        "courses.Enrollment",
         verbose_name=_("enrolment"),
         on_delete=models.CASCADE,
         related_name="quiz_attempts",

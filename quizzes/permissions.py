@@ -10,8 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from lms.models import Enrollment
+from courses import selectors
+from courses.models import CoursePage, Enrollment
 from quizzes.models import Attempt
+
+BLOCK_TYPE = "quiz"
 
 
 class QuizRefused(PermissionDenied):
@@ -23,38 +26,35 @@ class QuizRefused(PermissionDenied):
         self.course = course
 
 
-def lesson_holds_quiz(lesson, quiz_id: int) -> bool:
-    return any(
-        block.get("type") == "quiz"
-        and (block.get("value") or {}).get("quiz") == quiz_id
-        for block in lesson.body.raw_data
-    )
-
-
 def lesson_access(*, user, lesson, quiz_id: int) -> Enrollment:
     """The learner's enrolment, if they may take quiz ``quiz_id`` in ``lesson``.
 
     Raises :class:`QuizRefused` otherwise.
     """
-    from courses.models import CoursePage
-    from lms import selectors
-
     if not user.is_authenticated:
         raise QuizRefused(_("Log in to take this quiz."))
-    course = (
-        CoursePage.objects.live().filter(path=lesson.path[: -lesson.steplen]).first()
-    )
-    if course is None or not lesson.live or not lesson_holds_quiz(lesson, quiz_id):
+    access = selectors.lesson_access(user=user, lesson_id=lesson.pk)
+    if (
+        access is None
+        or not access.live
+        or access.course_id is None
+        or not access.shows(BLOCK_TYPE, quiz_id)
+    ):
         raise QuizRefused(_("This quiz is not part of this lesson."))
-    state = selectors.lesson_state(lesson=lesson, course=course, user=user)
-    if state.enrollment is None:
-        raise QuizRefused(_("Enrol in the course to take this quiz."), course=course)
-    if state.locked:
+    if access.enrollment is None:
+        raise QuizRefused(
+            _("Enrol in the course to take this quiz."), course=_course(access)
+        )
+    if not access.unlocked:
         raise QuizRefused(
             _("Complete the earlier lessons of the course before taking this quiz."),
-            course=course,
+            course=_course(access),
         )
-    return state.enrollment
+    return access.enrollment
+
+
+def _course(access):
+    return CoursePage.objects.filter(pk=access.course_id).first()
 
 
 def learner_attempts(user) -> QuerySet[Attempt]:

@@ -3,9 +3,12 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, IntegerField, Max, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from lms.permissions import scope_filter
 from quizzes import rules
 from quizzes.models import (
     Attempt,
@@ -16,6 +19,7 @@ from quizzes.models import (
     Quiz,
     ReviewPolicy,
 )
+from quizzes.services import draw_for, offline_sheet_sign
 from quizzes.stats import AssessmentStats, MissedQuestion
 
 MISSED_QUESTIONS_SHOWN = 10
@@ -311,4 +315,89 @@ def attempt_page(
         sheet=sheet,
         reveals=reveals,
         hidden_note=hidden_answers_note(attempt.quiz),
+    )
+
+
+@dataclass
+class OfflineSheet:
+    """The quiz a phone keeps to be answered without signal.
+
+    ``sheet`` is the open attempt's form when there is one (answered as online),
+    else the draw of the learner's next attempt with ``token``, the signed proof
+    of that draw sent back with the answers; ``refusal`` says why no attempt may
+    start (and then there is no sheet).
+    """
+
+    quiz: Quiz
+    lesson: object
+    sheet: AttemptSheet | None
+    token: str = ""
+    refusal: str = ""
+
+
+def offline_sheet(*, quiz: Quiz, lesson, enrollment, user) -> OfflineSheet:
+    """What the offline page of ``quiz`` in ``lesson`` shows the learner."""
+    attempts = list(
+        Attempt.objects.filter(enrollment=enrollment, quiz=quiz).order_by("number")
+    )
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    if open_attempt is not None:
+        return OfflineSheet(
+            quiz=quiz, lesson=lesson, sheet=attempt_sheet(attempt=open_attempt)
+        )
+    submitted = [a for a in attempts if not a.is_open]
+    allowed = rules.allowance(
+        max_attempts=quiz.max_attempts,
+        retry_wait_minutes=quiz.retry_wait_minutes,
+        used=len(attempts),
+        last_submitted_at=submitted[-1].submitted_at if submitted else None,
+    )
+    # Only the limit keeps a phone from answering: the wait may be over by the
+    # time the answers arrive, and the server decides then.
+    if allowed.attempts_left == 0:
+        return OfflineSheet(
+            quiz=quiz, lesson=lesson, sheet=None, refusal=allowed.refusal
+        )
+    number = len(attempts) + 1
+    layout = draw_for(user=user, quiz=quiz, number=number)
+    if not layout:
+        return OfflineSheet(
+            quiz=quiz,
+            lesson=lesson,
+            sheet=None,
+            refusal=_("This quiz has no questions yet. Please come back later."),
+        )
+    draft = Attempt(quiz=quiz, layout=layout, state=Attempt.State.IN_PROGRESS)
+    return OfflineSheet(
+        quiz=quiz,
+        lesson=lesson,
+        sheet=attempt_sheet(attempt=draft),
+        token=offline_sheet_sign(
+            user=user, quiz=quiz, lesson=lesson, number=number, layout=layout
+        ),
+    )
+
+
+def quiz_learner_results(*, quiz: Quiz, viewer) -> QuerySet:
+    """Each learner the ``viewer`` may see who submitted an attempt at ``quiz``:
+    their attempts, best score, whether they passed and their last attempt, the
+    most recent first. An editor sees learners living in the places they cover.
+    """
+    submitted = Q(
+        quiz_attempts__quiz=quiz, quiz_attempts__state=Attempt.State.SUBMITTED
+    )
+    visible = scope_filter(viewer, commune="commune", province="commune__province")
+    return (
+        get_user_model()
+        .objects.filter(visible)
+        .annotate(
+            attempt_count=Count("quiz_attempts", filter=submitted),
+            best_score=Max("quiz_attempts__score", filter=submitted),
+            has_passed=Max(
+                Cast("quiz_attempts__passed", IntegerField()), filter=submitted
+            ),
+            last_attempt_at=Max("quiz_attempts__submitted_at", filter=submitted),
+        )
+        .filter(attempt_count__gt=0)
+        .order_by("-last_attempt_at", "-pk")
     )

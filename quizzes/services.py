@@ -4,14 +4,16 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from lms.models import Enrollment
-from lms.services import enrollment_evaluate_completion
+from courses.models import Enrollment
+from courses.services import enrollment_evaluate_completion
 from quizzes import rules
 from quizzes.models import Attempt, AttemptAnswer, Choice, QuestionKind, Quiz
 from quizzes.permissions import learner_attempts, lesson_access
@@ -47,6 +49,17 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[dict]:
     return layout
 
 
+def draw_for(*, user, quiz: Quiz, number: int) -> list[dict]:
+    """The questions and choice order of attempt ``number`` of ``user`` at ``quiz``.
+
+    The same every time it is asked for (until editors change the pool), so the
+    quiz page a phone kept for answering offline shows the draw the attempt gets
+    when it starts online, and reloading it draws nothing new.
+    """
+    seed = salted_hmac("quizzes.draw", f"{user.pk}:{quiz.pk}:{number}").hexdigest()
+    return _draw(quiz, random.Random(seed))
+
+
 def attempt_start(
     *, user, quiz: Quiz, lesson, rng: random.Random | None = None
 ) -> Attempt:
@@ -56,7 +69,8 @@ def attempt_start(
     is stored on the attempt. Raises :class:`quizzes.permissions.QuizRefused` when
     the learner may not take the quiz in this lesson, and ``ValidationError`` when
     the attempt limit or the wait before a retry says no, or the quiz has no
-    questions. ``rng`` lets a caller fix the draw.
+    questions. ``rng`` lets a caller fix the draw; without it the attempt gets
+    :func:`draw_for`'s.
     """
     enrollment = lesson_access(user=user, lesson=lesson, quiz_id=quiz.pk)
     existing = Attempt.objects.filter(
@@ -71,7 +85,7 @@ def attempt_start(
                 enrollment=enrollment,
                 quiz=quiz,
                 lesson=lesson,
-                rng=rng or random.Random(),
+                rng=rng,
             )
     except IntegrityError:
         # Two taps on "Start" at once: the other request opened the attempt.
@@ -83,7 +97,12 @@ def attempt_start(
         return existing
 
 
-def _attempt_create(*, user, enrollment, quiz, lesson, rng) -> Attempt:
+def _attempt_create(
+    *, user, enrollment, quiz, lesson, rng=None, layout=None
+) -> Attempt:
+    """Open the learner's next attempt if the attempt limit and the wait allow it;
+    with ``layout`` (a draw made earlier, see :func:`attempt_submit_offline`) it
+    asks those questions, otherwise it draws."""
     previous = Attempt.objects.filter(enrollment=enrollment, quiz=quiz).aggregate(
         used=Max("number"), last_submitted_at=Max("submitted_at")
     )
@@ -95,7 +114,13 @@ def _attempt_create(*, user, enrollment, quiz, lesson, rng) -> Attempt:
     )
     if not allowed.may_start:
         raise ValidationError(allowed.refusal, code="attempt_not_allowed")
-    layout = _draw(quiz, rng)
+    number = (previous["used"] or 0) + 1
+    if layout is None:
+        layout = (
+            _draw(quiz, rng)
+            if rng is not None
+            else draw_for(user=user, quiz=quiz, number=number)
+        )
     if not layout:
         raise ValidationError(
             _("This quiz has no questions yet. Please come back later."),
@@ -106,7 +131,7 @@ def _attempt_create(*, user, enrollment, quiz, lesson, rng) -> Attempt:
         enrollment=enrollment,
         user=user,
         lesson_id=lesson.pk,
-        number=(previous["used"] or 0) + 1,
+        number=number,
         layout=layout,
         pass_mark=quiz.pass_mark,
         started_at=timezone.now(),
@@ -258,3 +283,81 @@ def attempt_submit(
         if enrollment.completed_at is None:
             completed = enrollment_evaluate_completion(enrollment=enrollment)
     return SubmitResult(attempt=attempt, course_completed=completed)
+
+
+SHEET_SALT = "quizzes.offline-sheet"
+
+
+def offline_sheet_sign(
+    *, user, quiz: Quiz, lesson, number: int, layout: list[dict]
+) -> str:
+    """The proof, kept in a quiz page saved on a phone, of the draw it shows (for
+    the learner's attempt ``number``)."""
+    return signing.dumps(
+        {"u": user.pk, "q": quiz.pk, "l": lesson.pk, "n": number, "layout": layout},
+        salt=SHEET_SALT,
+        compress=True,
+    )
+
+
+@transaction.atomic
+def attempt_submit_offline(
+    *, user, quiz: Quiz, lesson, sheet: str, answers: Mapping[int, Sequence[int]]
+) -> SubmitResult:
+    """Start and grade an attempt answered on a phone without signal.
+
+    ``sheet`` is the signed draw of the quiz page the phone kept
+    (:func:`offline_sheet_sign`). The attempt starts now, under the same rules as
+    one started online (:func:`attempt_start`: the lesson must be open to the
+    learner, the attempt limit and the wait must allow another attempt), asks the
+    questions the phone showed and is graded by :func:`attempt_submit`. An
+    attempt already open with the same draw (started online since) takes the
+    answers. Raises :class:`quizzes.permissions.QuizRefused` or
+    ``ValidationError`` (codes ``sheet_invalid``, ``attempt_not_allowed``,
+    ``attempt_open``, or the answer errors of :func:`attempt_submit`); nothing is
+    recorded then, so a refused offline answer uses no attempt.
+    """
+    try:
+        drawn = signing.loads(sheet, salt=SHEET_SALT)
+    except signing.BadSignature:
+        drawn = {}
+    if (drawn.get("u"), drawn.get("q"), drawn.get("l")) != (
+        user.pk,
+        quiz.pk,
+        lesson.pk,
+    ):
+        raise ValidationError(
+            _(
+                "These answers come from a quiz page this site cannot check. Open "
+                "the lesson with signal and answer the quiz again."
+            ),
+            code="sheet_invalid",
+        )
+    enrollment = lesson_access(user=user, lesson=lesson, quiz_id=quiz.pk)
+    layout = drawn["layout"]
+    attempt = (
+        Attempt.objects.select_for_update()
+        .filter(enrollment=enrollment, quiz=quiz, state=Attempt.State.IN_PROGRESS)
+        .first()
+    )
+    if attempt is None:
+        try:
+            with transaction.atomic():
+                attempt = _attempt_create(
+                    user=user,
+                    enrollment=enrollment,
+                    quiz=quiz,
+                    lesson=lesson,
+                    layout=layout,
+                )
+        except IntegrityError:
+            attempt = None
+    if attempt is None or attempt.layout != layout:
+        raise ValidationError(
+            _(
+                "You started this quiz again elsewhere, so these answers were not "
+                "recorded. Finish the attempt that is open in the lesson."
+            ),
+            code="attempt_open",
+        )
+    return attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)

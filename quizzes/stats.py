@@ -6,6 +6,8 @@ and the questions most often answered wrong, on an admin page of the same shape.
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,7 +17,14 @@ from wagtail.admin.views.generic import (
     PermissionCheckedMixin,
     WagtailAdminTemplateMixin,
 )
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
+
+from lms.audit import audit_record
+from lms.models import AuditEvent
+
+# Percentages everywhere (learners' results and the admin) show one decimal only
+# when there is one, in the reader's number format: "75", "33,3" in Vietnamese.
+PERCENT_DECIMALS = -1
 
 
 @dataclass
@@ -72,6 +81,14 @@ class AssessmentStatsView(
     def get_stats(self) -> AssessmentStats:
         raise NotImplementedError
 
+    learners_per_page = 50
+
+    def get_learner_results(self) -> QuerySet:
+        """Each learner the viewer may see who finished the assessment, annotated
+        with ``attempt_count``, ``best_score``, ``has_passed`` and
+        ``last_attempt_at``; listed a page at a time under the figures."""
+        raise NotImplementedError
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         try:
@@ -97,38 +114,50 @@ class AssessmentStatsView(
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["stats"] = self.get_stats()
+        context["learner_page"] = Paginator(
+            self.get_learner_results(), self.learners_per_page
+        ).get_page(self.request.GET.get("p"))
+        # Learners' names and results are personal data: each page read is logged.
+        audit_record(
+            actor=self.request.user,
+            action=AuditEvent.Action.LIST,
+            subject="learner results",
+            subject_ids=[row.pk for row in context["learner_page"]],
+            detail=f"{self.model._meta.model_name} {self.object.pk}",
+            request=self.request,
+        )
         return context
 
 
-def _stats_button(url_name: str, assessment) -> Button:
-    return Button(
-        _("Statistics"),
-        url=reverse(url_name, args=[assessment.pk]),
-        icon_name="table",
-        priority=15,
-    )
-
-
 class StatsListButtonMixin:
-    """A "Statistics" button on each row of an assessment listing."""
+    """A visible "Statistics" button on each row of an assessment listing."""
 
     stats_url_name = None
 
-    def get_list_more_buttons(self, instance):
+    def get_list_buttons(self, instance):
         return [
-            *super().get_list_more_buttons(instance),
-            _stats_button(self.stats_url_name, instance),
+            ListingButton(
+                _("Statistics"),
+                url=reverse(self.stats_url_name, args=[instance.pk]),
+                icon_name="table",
+                priority=5,
+            ),
+            *super().get_list_buttons(instance),
         ]
 
 
 class StatsHeaderButtonMixin:
-    """A "Statistics" button in the header of an assessment's edit page."""
+    """A visible "Statistics" button in the header of an assessment's edit page."""
 
     stats_url_name = None
 
     @cached_property
-    def header_more_buttons(self):
+    def header_buttons(self):
         return [
-            *super().header_more_buttons,
-            _stats_button(self.stats_url_name, self.object),
+            *super().header_buttons,
+            HeaderButton(
+                _("Statistics"),
+                url=reverse(self.stats_url_name, args=[self.object.pk]),
+                icon_name="table",
+            ),
         ]

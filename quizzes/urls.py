@@ -5,13 +5,23 @@ from quizzes import views
 app_name = "quizzes"
 urlpatterns = [
     path(
-        "<int:quiz_id>/lessons/<int:lesson_id>/start/",
+        "<id:quiz_id>/lessons/<id:lesson_id>/start/",
         views.attempt_start,
         name="attempt_start",
     ),
-    path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt_detail"),
     path(
-        "attempts/<int:attempt_id>/submit/",
+        "<id:quiz_id>/lessons/<id:lesson_id>/offline/",
+        views.offline_sheet,
+        name="offline_sheet",
+    ),
+    path(
+        "<id:quiz_id>/lessons/<id:lesson_id>/offline/submit/",
+        views.offline_submit,
+        name="offline_submit",
+    ),
+    path("attempts/<id:attempt_id>/", views.attempt_detail, name="attempt_detail"),
+    path(
+        "attempts/<id:attempt_id>/submit/",
         views.attempt_submit,
         name="attempt_submit",
     ),

@@ -47,11 +47,17 @@ class QuizStatsView(AssessmentStatsView):
     def get_stats(self):
         return selectors.quiz_stats(quiz=self.object)
 
+    def get_learner_results(self):
+        return selectors.quiz_learner_results(
+            quiz=self.object, viewer=self.request.user
+        )
+
 
 class QuizViewSet(SnippetViewSet):
     """The "Quizzes" menu item: quizzes with their question pool, and statistics."""
 
     model = Quiz
+    pk_path_converter = "id"
     icon = "tasks"
     menu_label = gettext_lazy("Quizzes")
     add_to_admin_menu = True
@@ -90,6 +96,11 @@ class QuizViewSet(SnippetViewSet):
                         "choices",
                         heading=gettext_lazy("Choices"),
                         label=gettext_lazy("Choice"),
+                        help_text=gettext_lazy(
+                            "For a true-or-false question, leave the two texts "
+                            "empty: “True” and “False” are filled in. Tick the "
+                            "correct one."
+                        ),
                         min_num=2,
                         panels=[
                             FieldPanel("text"),
@@ -123,5 +134,5 @@ class QuizViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("stats/<int:pk>/", self.stats_view, name=STATS_URL_NAME),
+            path("stats/<id:pk>/", self.stats_view, name=STATS_URL_NAME),
         ]

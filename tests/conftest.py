@@ -1,22 +1,74 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django_sendfile.utils import _get_sendfile
+from wagtail.utils import sendfile as wagtail_sendfile
 
+from courses.models import LessonPage
 from lms.accounts import sms
+from privacy.selectors import NOTICE_CACHE_KEY
 from tests.factories import UserFactory, add_course, build_site
 
 # Live-server tests drive the ORM from the test thread while Playwright runs.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """A transactional test (a live server's, say) empties every table when it ends,
+    what the migrations put there included."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that flush the database run after all the others. pytest-django sorts
+    them so, but pytest then groups the tests that share a session-scoped parameter
+    (the browser's name) and may pull the browser tests forward again."""
+    items.sort(key=_flushes_the_database)
+
+
+@receiver(setting_changed)
+def _protected_files_follow_the_settings(*, setting, value, **kwargs):
+    """Protected files are sent from under SENDFILE_ROOT: tests that move the media
+    root move it too. django-sendfile2 and Wagtail keep the backend they loaded
+    first, so a test that names another one gets it."""
+    if setting == "MEDIA_ROOT":
+        settings.SENDFILE_ROOT = str(value)
+    if setting == "SENDFILE_BACKEND":
+        _get_sendfile.cache_clear()
+        wagtail_sendfile._get_sendfile.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_outbox():
-    """allauth keeps rate-limit counters in the cache: no test may inherit them."""
+    """allauth keeps rate-limit counters in the cache: no test may inherit them.
+
+    A request in Vietnamese leaves Vietnamese active in the thread after its
+    response (Django's locale middleware does not undo it): each test starts in
+    the site's test language.
+    """
     cache.clear()
+    # A running site reads the privacy notice in force once into the cache (and
+    # again after each publication); query budgets measure that steady state.
+    # A test's database starts without a notice; a test that finds one published
+    # by a module-scoped fixture deletes this key first.
+    cache.set(NOTICE_CACHE_KEY, {"number": None, "required": None}, timeout=None)
     sms.outbox.clear()
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -44,3 +96,24 @@ def user(db):
 def learner_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def lessons(course):
+    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+
+
+@pytest.fixture
+def learner(user, course):
+    """An enrolled learner's browser, in English."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    client.post(reverse("enroll", args=[course.pk]))
+    return client
+
+
+@pytest.fixture
+def nginx_sends_files(settings):
+    """Protected files handed to nginx, as production settings do."""
+    settings.SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+    settings.SENDFILE_URL = settings.MEDIA_URL

@@ -102,3 +102,25 @@ def add_course(
         )
         course.add_child(instance=lesson)
     return course
+
+
+# Coverage: agencies and their staff. ---------------------------------------------
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coverage.Agency"
+
+    name = factory.Sequence(lambda n: f"Sở Nội vụ {n}")
+    kind = "department"
+    province = factory.SubFactory(ProvinceFactory)
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coverage.StaffMember"
+
+    agency = factory.SubFactory(AgencyFactory)
+    full_name = factory.Sequence(lambda n: f"Trần Thị Công Chức {n}")
+    category = "CC"
+    phone = factory.Sequence(lambda n: f"+8490300{n:04d}")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.accounts.forms import PhoneField
+from lms.accounts.signals import phone_verified
 from lms.accounts.sms import SmsError, get_sms_sender
 from lms.models import User
 from lms.phone import phone_display
@@ -179,6 +180,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone = phone
         user.phone_verified = verified
         user.save(update_fields=["phone", "phone_verified", "search_key"])
+        if verified:
+            phone_verified.send(sender=User, user=user, phone=phone)
 
     def get_phone(self, user) -> tuple[str, bool] | None:
         if not user.phone:
@@ -186,8 +189,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return user.phone, user.phone_verified
 
     def set_phone_verified(self, user, phone: str) -> None:
-        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        changed = User.objects.filter(pk=user.pk, phone=phone).update(
+            phone_verified=True
+        )
         user.phone_verified = True
+        if changed:
+            phone_verified.send(sender=User, user=user, phone=phone)
 
     def get_user_by_phone(self, phone: str):
         return User.objects.filter(phone=phone).order_by("pk").first()

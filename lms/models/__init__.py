@@ -1,14 +1,14 @@
-from .learning import Enrollment, LessonProgress
+from .audit import AuditEvent
 from .places import Commune, CommuneKind, Hamlet, Province
-from .users import RoleAssignment, User
+from .users import RoleAssignment, RoleChange, User
 
 __all__ = [
+    "AuditEvent",
     "Commune",
     "CommuneKind",
-    "Enrollment",
     "Hamlet",
-    "LessonProgress",
     "Province",
     "RoleAssignment",
+    "RoleChange",
     "User",
 ]

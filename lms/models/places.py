@@ -1,7 +1,5 @@
 """Administrative units of the 2025 two-level structure, and hamlets below communes."""
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -91,15 +89,6 @@ class Commune(models.Model):
     def full_name(self) -> str:
         return f"{KIND_PREFIX[self.kind]} {self.name}"
 
-    def kind_on(self, day: datetime.date) -> str:
-        """The unit type in force on ``day`` (falls back to the current type)."""
-        period = (
-            self.kinds.filter(effective_from__lte=day)
-            .order_by("-effective_from")
-            .first()
-        )
-        return period.kind if period else self.kind
-
 
 # Parts of official names, not interface text: they stay Vietnamese in every language.
 PROVINCE_PREFIX = {"tinh": "Tỉnh", "thanh-pho": "Thành phố"}
@@ -139,7 +128,10 @@ class Hamlet(models.Model):
         KHU_PHO = "khu-pho", _("Quarter (khu phố)")
 
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="hamlets"
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="hamlets",
+        verbose_name=_("commune"),
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)

@@ -32,9 +32,12 @@ INSTALLED_APPS = [
     "lms",
     "courses",
     "quizzes",
-    "quizzes.h5p",
+    "h5p",
     "certificates",
     "community_teams",
+    "privacy",
+    "coverage",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -64,7 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,7 +78,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.middleware.NulCharacterMiddleware",
     "lms.middleware.RateLimitedMiddleware",
+    "lms.middleware.PublicAddressMiddleware",
+    "privacy.middleware.ConsentRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -91,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "courses.context_processors.catalogue",
             ],
         },
     },
@@ -103,13 +112,34 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# The web server and the task worker write to one SQLite file in development:
+# - WAL lets readers go on while one connection writes (and is safe with
+#   synchronous=NORMAL);
+# - IMMEDIATE takes the write lock when a transaction begins: a transaction that
+#   read first and writes later would otherwise fail at once when another
+#   connection wrote in between, whatever the timeout;
+# - the timeout (seconds) lets a writer wait its turn, longer than a batch of
+#   certificates holds the lock on a busy machine, instead of failing after
+#   Python's default of 5 s.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server write without locking each other out.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# A PostgreSQL streaming replica of the primary, if the deployment has one
+# (docs/deployment.md, "When one machine is not enough"): the dashboards' summary
+# tables are read from it, everything else from the primary (lms/db_router.py).
+LMS_READ_REPLICA = ""
+DATABASE_ROUTERS = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    LMS_READ_REPLICA = "replica"
+    DATABASE_ROUTERS = ["lms.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lms.User"
@@ -125,8 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "lms.accounts.backends.ModelBackend",
-    "lms.accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # Internationalisation: Vietnamese first, English second.
@@ -149,12 +179,28 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads kept only while they are processed (household rosters): outside
+# MEDIA_ROOT, so no web server ever sends them.
+PRIVATE_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Files only some people may have (H5P package files, certificate PDFs, documents)
+# are checked by a view and then sent by django-sendfile2's backend. In development
+# Django sends them itself, with the backend Wagtail uses when none is set;
+# production hands them to nginx (see production.py).
+SENDFILE_BACKEND = "wagtail.utils.sendfile_streaming_backend"
+SENDFILE_ROOT = str(MEDIA_ROOT)
+# Documents (lesson videos among them) always go through Wagtail's serve view, which
+# applies collection privacy before the file is sent.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -173,10 +219,14 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
+# Anonymous visitors' pages are kept whole this long at most (lms/pagecache.py);
+# publishing retires them at once. 0 turns the page cache off.
+LMS_PAGE_CACHE_SECONDS = int(os.environ.get("LMS_PAGE_CACHE_SECONDS", "600"))
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.backend.DatabaseBackend",
-        "QUEUES": ["default", "certificates"],
+        "QUEUES": ["default", "certificates", "community_teams", "coverage"],
     }
 }
 
@@ -193,7 +243,7 @@ LOGIN_REDIRECT_URL = "my_learning"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
-    "signup": "lms.accounts.forms.SignupForm",
+    "signup": "privacy.forms.ConsentSignupForm",
     "login": "lms.accounts.forms.LoginForm",
     "request_login_code": "lms.accounts.forms.RequestLoginCodeForm",
     "confirm_login_code": "lms.accounts.forms.ConfirmLoginCodeForm",
@@ -252,6 +302,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", 
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 
+# The national roll-up (coverage.rollup): tokens, comma-separated, any of which
+# lets the national site read this province's counts at
+# /coverage/rollup/export.json. Empty: nobody may. Two during a change of token.
+LMS_ROLLUP_TOKENS = env_list("LMS_ROLLUP_TOKENS")
+
 # Where one-time codes go. A real gateway implements lms.accounts.sms.SmsSender.
 LMS_SMS_SENDER = os.environ.get("LMS_SMS_SENDER", "lms.accounts.sms.OutboxSmsSender")
 
@@ -260,12 +315,54 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No editor's avatar from Gravatar: it would send a hash of their email address
+# to another company, and the site's policy loads images from the site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the dashboard ask wagtail.org for new releases: the admin's policy
+# lets it talk to the site only, and deployers follow releases themselves.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "png": "webp", "jpeg": "webp"}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
+# Content-Security-Policy (lms/csp.py): addresses whose pages may run inline
+# scripts, because Wagtail's admin writes some.
+LMS_CSP_ADMIN_PREFIXES = ["/admin/"]
+# H5P packages run in a sandboxed frame with no origin of its own. A deployment
+# may also serve that frame and the package files from a separate origin with no
+# cookies at all (e.g. "https://h5p.example.org", an alias of this site); empty:
+# the site's own address.
+H5P_FRAME_ORIGIN = os.environ.get("H5P_FRAME_ORIGIN", "").rstrip("/")
+# How long the signed addresses of a learner's H5P frame stay valid: the address
+# of a day is the same all day (so the browser keeps the files) and works until
+# the end of the next one.
+H5P_FRAME_TOKEN_DAYS = 2
+# Blocks other apps add to lesson bodies: (name in the stream, block class).
+LMS_LESSON_ASSESSMENT_BLOCKS = [
+    ("quiz", "quizzes.blocks.QuizBlock"),
+    ("h5p", "h5p.blocks.H5PActivityBlock"),
+]
+# Documents are handouts (PDF, office files) and lesson videos. A video is checked
+# by its content on upload (courses.videos) and watched in its lesson, which
+# decides who may (courses.permissions).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt", "mp4", "webm"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "courses.forms.DocumentForm"
+LMS_VIDEO_MAX_BYTES = int(os.environ.get("LMS_VIDEO_MAX_BYTES", 200 * 1024 * 1024))
+# No document is larger than the largest video; the admin's uploader checks this in
+# the browser before sending. Django streams uploads over
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, so nginx's client_max_body_size
+# is what stops a larger body early (docs/lesson-videos.md).
+WAGTAILDOCS_MAX_UPLOAD_SIZE = LMS_VIDEO_MAX_BYTES
 WAGTAIL_I18N_ENABLED = False
 
 # The public address printed in certificates' QR codes.
-LMS_PUBLIC_BASE_URL = os.environ.get("LMS_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Empty in development: the address comes from the request being served
+# (lms.middleware.PublicAddressMiddleware), so it matches whatever port runs.
+# The privacy notice residents agree to; each consent records its version.
+LMS_PRIVACY_NOTICE_VERSION = "2026-01"
+
+LMS_PUBLIC_BASE_URL = os.environ.get("LMS_PUBLIC_BASE_URL", "")
+# Printed on certificates of courses without their own design: the issuing body
+# (e.g. "Sở Khoa học và Công nghệ tỉnh Đắk Lắk") and the place in the date line.
+LMS_CERTIFICATE_ISSUER = os.environ.get("LMS_CERTIFICATE_ISSUER", "")
+LMS_CERTIFICATE_PLACE = os.environ.get("LMS_CERTIFICATE_PLACE", "")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,10 @@ DATABASES = {
         env="DATABASE_URL", conn_max_age=600, conn_health_checks=True
     )
 }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.config(
+        env="DATABASE_REPLICA_URL", conn_max_age=600, conn_health_checks=True
+    )
 
 # allauth's rate limits must be shared by every web process.
 CACHES = {
@@ -37,6 +41,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", "/var/lib/lms/media")
+STORAGES["private"]["OPTIONS"]["location"] = os.environ.get(  # noqa: F405
+    "DJANGO_PRIVATE_ROOT", "/var/lib/lms/private"
+)
+# nginx serves /static/ from here (collectstatic writes hashed, compressed files).
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", "/var/lib/lms/static")
+# Protected files: once the view has checked the permission it answers with
+# X-Accel-Redirect to the file's own URL under MEDIA_URL, which nginx serves only to
+# such internal redirects (deploy/nginx/lms-locations.conf), byte ranges included.
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = MEDIA_URL  # noqa: F405
 if os.environ.get("DJANGO_STORAGE_BACKEND"):
     STORAGES["default"] = {"BACKEND": os.environ["DJANGO_STORAGE_BACKEND"]}  # noqa: F405
 

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.test import Client
 
 from courses.models import CourseIndexPage, CoursePage, HomePage, LessonPage
-from lms import demo
+from demo.data import demo_content_read
+from demo.loader import demo_courses_build, demo_site_build
 from tests.browser.helpers import PHONE_WIDTH
 from tests.factories import wagtail_roots
 
@@ -66,12 +67,14 @@ class DemoCourses:
 
 @pytest.fixture
 def demo_courses(transactional_db, settings, tmp_path) -> DemoCourses:
-    """The home page, the catalogue and the three demo courses, published."""
+    """The home page, the catalogue and the three demo courses (each ending with a
+    required quiz), published."""
     settings.MEDIA_ROOT = tmp_path / "media"
     wagtail_roots()
     created = Counter()
-    home, catalogue = demo.demo_site_build(created)
-    courses = demo.demo_courses_build(catalogue, created)
+    content = demo_content_read()
+    home, catalogue = demo_site_build(created, content)
+    courses = demo_courses_build(catalogue, created, content)
     return DemoCourses(home=home, catalogue=catalogue, courses=courses)
 
 

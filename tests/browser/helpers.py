@@ -1,5 +1,7 @@
 """Checks the browser tests make on every page a phone user sees."""
 
+import time
+
 PHONE_WIDTH = 360
 
 
@@ -27,3 +29,98 @@ UNLABELLED_FIELDS_JS = """
 def unlabelled_fields(page) -> list[str]:
     """The form fields on the page that a screen reader could not name."""
     return page.evaluate(UNLABELLED_FIELDS_JS)
+
+
+TAP_TARGET_PX = 44
+
+# Buttons, form controls and links a person taps; links inside running text (a
+# lesson's body, a page's introduction) are read, not tapped, and are left out. A
+# checkbox or radio button is tapped through its label, so the label is measured.
+SMALL_TAP_TARGETS_JS = """
+(minimum) => {
+  const running = '.lesson-body, .intro';
+  const targets = Array.from(document.querySelectorAll(
+    'a[href], button, select, textarea, input:not([type=hidden])'
+  )).filter(el => !el.closest(running));
+  const small = [];
+  for (const el of targets) {
+    let box = el.getBoundingClientRect();
+    if ((el.type === 'checkbox' || el.type === 'radio') && el.labels && el.labels[0]) {
+      box = el.labels[0].getBoundingClientRect();
+    }
+    const style = getComputedStyle(el);
+    const shown = box.width > 0 && box.height > 0 && box.right > 0
+      && style.visibility !== 'hidden';
+    if (shown && (box.width < minimum - 0.5 || box.height < minimum - 0.5)) {
+      const text = (el.textContent || el.value || el.name || '').trim().slice(0, 40);
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      small.push(`${el.tagName.toLowerCase()} "${text}" ${size}`);
+    }
+  }
+  return small;
+}
+"""
+
+
+def small_tap_targets(page) -> list[str]:
+    """The buttons, form controls and links smaller than 44×44 px on the page."""
+    return page.evaluate(SMALL_TAP_TARGETS_JS, TAP_TARGET_PX)
+
+
+def wait_for(page, expression: str, arg=None, *, timeout: float = 15) -> None:
+    """Wait until ``expression`` (a JavaScript function of ``arg``, or an expression)
+    is true in the page.
+
+    Playwright's ``wait_for_function`` builds its predicate with ``eval`` inside
+    the page, which the site's Content-Security-Policy forbids; ``evaluate``
+    runs through the browser's debugging protocol, which the policy leaves alone.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
+
+
+def h5p_choose(frame, text: str, *, before_each=None) -> None:
+    """Tap an H5P multiple-choice answer until it shows as chosen.
+
+    Just after the player starts (or while a frame above still grows) a tap can
+    land before the answer is ready or beside it; a person would tap again.
+    """
+    from playwright.sync_api import expect
+
+    answer = frame.locator(".h5p-answer", has_text=text)
+    for _attempt in range(3):
+        if before_each is not None:
+            before_each()
+        answer.click()
+        if answer.get_attribute("aria-checked") == "true":
+            break
+        time.sleep(0.5)
+    expect(answer).to_have_attribute("aria-checked", "true")
+
+
+def h5p_answer_set(frame, answers: list[str], *, before_each=None) -> None:
+    """Answer an H5P single-choice set question by question, tapping each answer
+    again until the player marks it chosen, then waiting for the next question.
+    """
+    import re
+
+    from playwright.sync_api import expect
+
+    for index, text in enumerate(answers):
+        slide = frame.locator(".h5p-sc-slide.h5p-sc").nth(index)
+        expect(slide).to_have_class(re.compile(r"h5p-sc-current-slide"))
+        answer = slide.locator(".h5p-sc-alternative", has_text=text)
+        for _attempt in range(3):
+            if before_each is not None:
+                before_each()
+            answer.click()
+            if "h5p-sc-selected" in (answer.get_attribute("class") or ""):
+                break
+            time.sleep(0.5)
+        expect(answer).to_have_class(re.compile(r"h5p-sc-selected"))
+        expect(slide).not_to_have_class(
+            re.compile(r"h5p-sc-current-slide"), timeout=10_000
+        )

@@ -3,9 +3,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lms import services
+from courses import services
+from courses.models import Enrollment
 from lms.accounts import sms
-from lms.models import Enrollment, User
+from lms.models import User
+from quizzes.models import Choice
 from tests.browser.helpers import horizontal_overflow
 from tests.factories import UserFactory
 
@@ -21,6 +23,22 @@ def last_sms_code() -> str:
     return match.group(1)
 
 
+def quiz_answered_right(page) -> None:
+    """Start the lesson's quiz, tick the right choices of each question, submit."""
+    quiz = page.locator("section.quiz")
+    expect(quiz).to_contain_text("Bắt buộc để hoàn thành bài học")
+    quiz.locator("form.quiz-start button").click()
+    questions = page.locator("form.quiz-form fieldset.quiz-question")
+    expect(questions.first).to_be_visible()
+    for index in range(questions.count()):
+        fieldset = questions.nth(index)
+        question_id = int(fieldset.get_attribute("id").removeprefix("question-"))
+        for choice in Choice.objects.filter(question_id=question_id, is_correct=True):
+            fieldset.locator(f"input[value='{choice.pk}']").check()
+    page.locator("form.quiz-form button[type=submit]").click()
+    expect(page.locator("section.quiz .quiz-badge")).to_be_visible()
+
+
 def test_resident_signs_up_by_phone_and_completes_a_course(browser_page, demo_courses):
     page = browser_page
     course = demo_courses.courses[0]
@@ -33,6 +51,7 @@ def test_resident_signs_up_by_phone_and_completes_a_course(browser_page, demo_co
     signup = page.locator("form:has(input[name=phone])")
     signup.locator("input[name=full_name]").fill("Nguyễn Thị Lan")
     signup.locator("input[name=phone]").fill(PHONE)
+    signup.locator("input[name=privacy_consent]").check()
     signup.locator("button[type=submit]").click()
 
     page.wait_for_url("**/accounts/phone/verify/**")
@@ -45,7 +64,8 @@ def test_resident_signs_up_by_phone_and_completes_a_course(browser_page, demo_co
     assert resident.phone_verified
     assert resident.full_name == "Nguyễn Thị Lan"
 
-    page.locator("header a[href='/courses/']").click()
+    # The header links straight to the catalogue, not through a redirect.
+    page.locator(f"header a[href='{demo_courses.catalogue.url}']").click()
     page.wait_for_url(f"**{demo_courses.catalogue.url}")
     filters = page.locator("form.filters")
     filters.locator("select[name=topic]").select_option(course.topic)
@@ -61,6 +81,9 @@ def test_resident_signs_up_by_phone_and_completes_a_course(browser_page, demo_co
         expect(page.locator("h1")).to_have_text(lesson.title)
         expect(page.locator(".lesson-body")).not_to_be_empty()
         assert horizontal_overflow(page) == 0, lesson.url
+        if page.locator("section.quiz").count():
+            quiz_answered_right(page)
+            assert horizontal_overflow(page) == 0, lesson.url
         page.locator(f"form[action$='/lessons/{lesson.pk}/complete/'] button").click()
 
     page.wait_for_url(f"**{course.url}")

@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from lms import services
+from courses import services
 from tests.browser.helpers import horizontal_overflow, unlabelled_fields
 from tests.factories import UserFactory
+from tests.quizzes.helpers import required_quizzes_pass
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +19,7 @@ def learner(demo_courses):
         if index == 1:
             lessons = lessons[:-1]
         for lesson in lessons:
+            required_quizzes_pass(user, lesson)
             services.lesson_complete(enrollment=enrollment, lesson=lesson)
     return user
 

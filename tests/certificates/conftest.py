@@ -42,10 +42,13 @@ def official(places):
         commune = places[commune_key]
         if province:
             role_grant(
-                user=user, role=Role.PROVINCE_OFFICIAL, province=commune.province
+                user=user,
+                role=Role.PROVINCE_OFFICIAL,
+                province=commune.province,
+                by=None,
             )
         else:
-            role_grant(user=user, role=Role.COMMUNE_OFFICIAL, commune=commune)
+            role_grant(user=user, role=Role.COMMUNE_OFFICIAL, commune=commune, by=None)
         return user
 
     return make
@@ -55,12 +58,12 @@ def official(places):
 def team_leader(places):
     user = UserFactory(full_name="Tổ Trưởng")
     team = Team.objects.create(name="Tổ CNTS ấp 1", commune=places["ben_thanh"])
-    role_grant(user=user, role=Role.TEAM_LEADER, team=team)
+    role_grant(user=user, role=Role.TEAM_LEADER, team=team, by=None)
     return user
 
 
 @pytest.fixture
 def resident(places):
     user = UserFactory(commune=places["ben_thanh"])
-    role_grant(user=user, role=Role.RESIDENT)
+    role_grant(user=user, role=Role.RESIDENT, by=None)
     return user

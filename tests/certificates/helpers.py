@@ -15,7 +15,7 @@ from wagtail.images.models import Image as WagtailImage
 
 from certificates.models import Certificate, CertificateTemplate
 from certificates.services import certificate_issue
-from lms.models import Enrollment
+from courses.models import Enrollment
 
 
 def complete(user, course) -> Enrollment:

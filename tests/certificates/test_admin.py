@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 def editor_client(client):
     editor = UserFactory(is_staff=False)
     assert Group.objects.filter(name="Editors").exists()
-    role_grant(user=editor, role=Role.CONTENT_EDITOR)
+    role_grant(user=editor, role=Role.CONTENT_EDITOR, by=None)
     client.force_login(editor)
     return client
 
@@ -26,6 +26,8 @@ def form_data(course, **changes) -> dict:
         "signer_name": "Trần Văn Bình",
         "signer_title": "Chủ tịch",
         "accent_colour": "#0B5394",
+        "layout": "administrative",
+        "place": "Đắk Lắk",
     }
     data.update(changes)
     return data

@@ -70,7 +70,7 @@ def test_qr_code_opens_the_public_verification_page(course, user, client, tmp_pa
 
 
 def test_published_design_is_printed(course, user):
-    design(course, logo_image=seal_image())
+    design(course, logo_image=seal_image(), layout="classic")
 
     text = pdf_text(issue(user, course).pdf.open("rb").read())
 
@@ -98,7 +98,7 @@ def test_course_without_a_design_gets_the_built_in_one(course, user):
     text = pdf_text(certificate.pdf.open("rb").read())
 
     assert course.title in text
-    assert "15/08/2025" in text
+    assert "Ngày 15 tháng 8 năm 2025" in text
     assert certificate.code in text
 
 

@@ -7,6 +7,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from courses.models import LessonPage
 from tests.certificates.helpers import complete, issue, pdf_text
+from tests.certificates.test_pdf import qr_text
 from tests.factories import UserFactory, add_course
 
 
@@ -40,7 +41,7 @@ def test_my_learning_links_to_the_pdf_and_it_is_the_stored_file(
 
     assert "Download certificate (PDF)" in page and link in page
     assert first["Content-Type"] == "application/pdf"
-    assert f'filename="{certificate.code}.pdf"' in first["Content-Disposition"]
+    assert 'filename="chung-nhan-' in first["Content-Disposition"]
     body = b"".join(first.streaming_content)
     assert body == b"".join(second.streaming_content)
     assert hashlib.sha256(body).hexdigest() == certificate.pdf_sha256
@@ -84,7 +85,7 @@ def test_a_learner_without_a_name_adds_it_then_gets_the_certificate(
     nameless.save()
     asked = client.post(mine)
 
-    assert refused["Location"] == reverse("profile")
+    assert refused["Location"] == f"{reverse('profile')}?next={mine}"
     assert asked["Location"] == mine
     certificate = Certificate.objects.get(user=nameless, course=course)
     assert certificate.source == Certificate.Source.LEARNER
@@ -113,6 +114,32 @@ def test_a_revoked_certificate_is_shown_as_revoked_to_its_holder(
     assert "Certificate revoked" in learning
     assert "has been revoked" in page.content.decode()
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_in_production_nginx_sends_the_pdf_to_its_holder_only(
+    learner_client, user, course, nginx_sends_files
+):
+    complete(user, course)
+    certificate = issue(user, course)
+    stranger_certificate = issue(UserFactory(), course)
+
+    for url in (
+        reverse("certificates:mine", args=[course.pk]),
+        reverse("certificates:download", args=[certificate.code]),
+    ):
+        response = learner_client.get(url)
+        assert response["X-Accel-Redirect"] == f"/media/{certificate.pdf.name}"
+        assert response.content == b""
+        assert response["Content-Type"] == "application/pdf"
+        assert 'filename="chung-nhan-' in response["Content-Disposition"]
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["Cache-Control"] == "private"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    refused = learner_client.get(
+        reverse("certificates:download", args=[stranger_certificate.code])
+    )
+    assert refused.status_code == 404
+    assert "X-Accel-Redirect" not in refused
 
 
 def test_another_learner_cannot_download_someone_elses_certificate(
@@ -148,3 +175,20 @@ def test_certificate_survives_its_course_being_deleted(client, course, user):
     response = client.get(reverse("certificates:verify", args=[certificate.code]))
     assert response.status_code == 200
     assert certificate.course_title in response.content.decode()
+
+
+def test_without_a_configured_address_the_qr_code_points_where_the_site_runs(
+    client, user, course, settings, tmp_path
+):
+    """In development the QR code follows the server's real host and port."""
+    settings.LMS_PUBLIC_BASE_URL = ""
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    complete(user, course)
+    client.force_login(user)
+    client.defaults["HTTP_HOST"] = "127.0.0.1:8765"
+    client.post(reverse("certificates:mine", args=[course.pk]))
+
+    certificate = Certificate.objects.get(user=user, course=course)
+    assert qr_text(certificate.pdf.open("rb").read(), tmp_path) == (
+        f"http://127.0.0.1:8765/certificates/verify/{certificate.code}/"
+    )

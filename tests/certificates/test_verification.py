@@ -8,6 +8,7 @@ from certificates.models import Certificate
 from certificates.ratelimit import MISSES_ALLOWED
 from certificates.selectors import name_mask
 from certificates.services import certificate_revoke
+from lms.pagecache import CACHED_HEADER
 from tests.certificates.helpers import issue
 from tests.factories import UserFactory
 
@@ -130,6 +131,50 @@ def test_guessing_codes_is_rate_limited(client, certificate):
     assert api_blocked.json() == {"status": "rate_limited"}
 
 
+def test_a_crowd_scanning_one_code_is_answered_from_the_cache(
+    client, certificate, django_assert_num_queries
+):
+    first = client.get(verify_url(certificate.code))
+
+    with django_assert_num_queries(0):
+        again = client.get(verify_url(certificate.code))
+
+    assert again.status_code == 200
+    assert again[CACHED_HEADER] == "hit"
+    assert again.content == first.content
+    assert again["X-Robots-Tag"] == "noindex"
+
+
+def test_a_revocation_shows_at_once_on_a_cached_page(
+    client, certificate, official, django_capture_on_commit_callbacks
+):
+    assert "This certificate is valid." in client.get(
+        verify_url(certificate.code)
+    ).content.decode("utf-8")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(
+            certificate=certificate, revoked_by=official(), reason="Cấp nhầm"
+        )
+    page = client.get(verify_url(certificate.code)).content.decode()
+
+    assert "has been revoked and is no longer valid" in page
+    assert "This certificate is valid." not in page
+
+
+def test_a_blocked_guesser_gets_no_cached_page_either(client, certificate):
+    assert client.get(verify_url(certificate.code)).status_code == 200
+    for _attempt in range(MISSES_ALLOWED):
+        client.get(verify_url(unknown_code(certificate.code)))
+
+    blocked = client.get(verify_url(certificate.code))
+    elsewhere = client.get(verify_url(certificate.code), REMOTE_ADDR="203.0.113.9")
+
+    assert blocked.status_code == 429
+    assert elsewhere.status_code == 200
+    assert elsewhere[CACHED_HEADER] == "hit"
+
+
 def test_valid_lookups_are_never_counted(client, certificate):
     for _attempt in range(MISSES_ALLOWED + 5):
         assert client.get(verify_url(certificate.code)).status_code == 200
@@ -165,6 +210,8 @@ def test_empty_form_page_invites_a_code(client, db):
 
     assert response.status_code == 200
     assert 'name="code"' in response.content.decode()
+    # Residents see no developer notes; the JSON API is in certificates/README.md.
+    assert "JSON" not in response.content.decode()
 
 
 def test_api_answers_valid_certificates_in_json(client, certificate):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from lms.models import Enrollment, LessonProgress
+from courses.models import Enrollment, LessonProgress
 from tests.factories import add_course
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,9 @@ def test_officials_find_the_certificate_screens_from_my_learning(client, site_tr
     from tests.factories import CommuneFactory, UserFactory
 
     official = UserFactory()
-    role_grant(user=official, role=Role.COMMUNE_OFFICIAL, commune=CommuneFactory())
+    role_grant(
+        user=official, role=Role.COMMUNE_OFFICIAL, commune=CommuneFactory(), by=None
+    )
     resident = UserFactory()
     manage_url = reverse("certificates:manage")
     client.force_login(resident)
@@ -137,10 +139,10 @@ def test_officials_find_the_certificate_screens_from_my_learning(client, site_tr
 
 
 @pytest.mark.parametrize("sequential", [True, False])
-def test_the_one_query_unlock_rule_agrees_with_the_course_outline(
+def test_the_access_check_agrees_with_the_course_outline_in_one_query(
     learner_client, user, catalogue, sequential, django_assert_num_queries
 ):
-    from lms import selectors
+    from courses import selectors
 
     course = add_course(
         catalogue, title="Khoá bốn bài", lessons=4, sequential=sequential
@@ -152,6 +154,8 @@ def test_the_one_query_unlock_rule_agrees_with_the_course_outline(
     outline = selectors.course_state(course=course, user=user).lessons
     verdicts = []
     for lesson in lessons:
+        selectors.lesson_access(user=user, lesson_id=lesson.pk)
+        # The lesson's place in its course is cached; the learner's part is one query.
         with django_assert_num_queries(1):
             access = selectors.lesson_access(user=user, lesson_id=lesson.pk)
         assert access.enrollment == enrollment
@@ -161,11 +165,11 @@ def test_the_one_query_unlock_rule_agrees_with_the_course_outline(
     assert verdicts == ([True, True, False, False] if sequential else [True] * 4)
 
 
-def test_the_one_query_unlock_rule_skips_optional_and_draft_lessons_and_other_courses(
+def test_the_unlock_rule_skips_optional_and_draft_lessons_and_other_courses(
     learner_client, user, catalogue
 ):
     """Earlier lessons count only when live, required and in the same course."""
-    from lms import selectors
+    from courses import selectors
 
     add_course(catalogue, title="Khoá trước, chưa học", lessons=3)
     course = add_course(catalogue, title="Khoá năm bài", lessons=5)
@@ -195,10 +199,10 @@ def test_the_one_query_unlock_rule_skips_optional_and_draft_lessons_and_other_co
     assert not selectors.lesson_access(user=user, lesson_id=draft.pk).live
 
 
-def test_the_one_query_access_sees_no_enrolment_in_another_course_or_a_draft(
+def test_the_access_check_sees_no_enrolment_in_another_course_or_a_draft(
     learner_client, user, catalogue
 ):
-    from lms import selectors
+    from courses import selectors
 
     enrolled = add_course(catalogue, title="Khoá đã ghi danh", lessons=2)
     other = add_course(catalogue, title="Khoá khác", lessons=2)
@@ -214,3 +218,50 @@ def test_the_one_query_access_sees_no_enrolment_in_another_course_or_a_draft(
     assert access.enrollment is None
     assert not access.unlocked
     assert selectors.lesson_access(user=user, lesson_id=10**9) is None
+
+
+def test_publishing_a_change_reaches_the_access_check_at_once(
+    learner_client, user, catalogue
+):
+    """Making lesson 1 optional in the admin opens lesson 2 for a learner at once."""
+    from courses import selectors
+
+    course = add_course(catalogue, title="Khoá ba bài", lessons=3)
+    learner_client.post(reverse("enroll", args=[course.pk]))
+    first, second, _third = lessons_of(course)
+    assert not selectors.lesson_access(user=user, lesson_id=second.pk).unlocked
+
+    first.is_required = False
+    first.save_revision().publish()
+
+    assert selectors.lesson_access(user=user, lesson_id=second.pk).unlocked
+
+
+def test_saving_a_draft_keeps_what_is_cached(
+    user, catalogue, django_assert_num_queries
+):
+    from courses import selectors
+
+    course = add_course(catalogue, title="Khoá nháp", lessons=2)
+    first = lessons_of(course)[0]
+    selectors.lesson_access(user=user, lesson_id=first.pk)
+    first.title = "Bài một (bản nháp)"
+    first.save_revision()
+    # Only the learner's own part is read again, not the lesson's place.
+    with django_assert_num_queries(1):
+        selectors.lesson_access(user=user, lesson_id=first.pk)
+
+
+def test_the_service_refuses_to_complete_a_locked_lesson(user, catalogue):
+    """Any caller (a command, a task, an offline sync) meets the unlock rule."""
+    from django.core.exceptions import ValidationError
+
+    from courses import services
+
+    course = add_course(catalogue, title="Khoá tuần tự", lessons=3, sequential=True)
+    enrollment = services.enrollment_create(user=user, course=course)
+    third = lessons_of(course)[2]
+    with pytest.raises(ValidationError) as refused:
+        services.lesson_complete(enrollment=enrollment, lesson=third)
+    assert refused.value.error_list[0].code == "lesson_locked"
+    assert not LessonProgress.objects.filter(enrollment=enrollment).exists()

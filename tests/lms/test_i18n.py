@@ -15,9 +15,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from django.utils.translation.template import templatize
 
-from lms.models import Enrollment, User
+from courses.models import Enrollment
+from lms.models import User
 from tests.factories import add_course
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -373,9 +375,9 @@ def test_translations_keep_every_placeholder_and_tag(po_entries):
         if entry.plural is not None:
             # Vietnamese has one form, used for every count: it needs the plural's.
             expected |= placeholders(entry.plural, entry.flags)
-        for translation in entry.translations:
-            if placeholders(translation, entry.flags) != expected:
-                broken.append((entry.msgid, translation))
+        for translated in entry.translations:
+            if placeholders(translated, entry.flags) != expected:
+                broken.append((entry.msgid, translated))
 
     assert not broken
 
@@ -488,3 +490,10 @@ def test_every_string_in_the_code_is_in_the_catalogue(po_entries):
     assert not missing, (
         f"Run makemessages (see the Makefile) and translate these: {missing}"
     )
+
+
+def test_the_admin_menus_pages_is_not_called_pagination():
+    """The admin's menu item "Pages" and our pagination label differ in Vietnamese."""
+    with translation.override("vi"):
+        assert translation.gettext("Pages") == "Trang"
+        assert translation.pgettext("pagination", "Pages") == "Phân trang"

@@ -40,7 +40,7 @@ def places():
 
 def test_team_member_sees_only_own_team(places):
     member = UserFactory()
-    role_grant(user=member, role=Role.TEAM_MEMBER, team=places["team_a"])
+    role_grant(user=member, role=Role.TEAM_MEMBER, team=places["team_a"], by=None)
     mine = Resident(places["ben_thanh"], places["team_a"])
     other_team = Resident(places["ben_thanh"], places["team_b"])
     assert permissions.can_view(member, mine)
@@ -49,7 +49,9 @@ def test_team_member_sees_only_own_team(places):
 
 def test_commune_official_sees_the_commune_not_the_neighbour(places):
     official = UserFactory()
-    role_grant(user=official, role=Role.COMMUNE_OFFICIAL, commune=places["ben_thanh"])
+    role_grant(
+        user=official, role=Role.COMMUNE_OFFICIAL, commune=places["ben_thanh"], by=None
+    )
     assert permissions.can_view(
         official, Resident(places["ben_thanh"], places["team_b"])
     )
@@ -58,14 +60,16 @@ def test_commune_official_sees_the_commune_not_the_neighbour(places):
 
 def test_province_official_sees_every_commune_of_the_province_only(places):
     official = UserFactory()
-    role_grant(user=official, role=Role.PROVINCE_OFFICIAL, province=places["hcm"])
+    role_grant(
+        user=official, role=Role.PROVINCE_OFFICIAL, province=places["hcm"], by=None
+    )
     assert permissions.can_view(official, Resident(places["sai_gon"]))
     assert not permissions.can_view(official, Resident(places["ba_dinh"]))
 
 
 def test_resident_sees_only_their_own_record(places):
     resident = UserFactory()
-    role_grant(user=resident, role=Role.RESIDENT)
+    role_grant(user=resident, role=Role.RESIDENT, by=None)
     assert permissions.can_view(resident, Resident(places["ben_thanh"], owner=resident))
     assert not permissions.can_view(resident, Resident(places["ben_thanh"]))
 
@@ -78,7 +82,9 @@ def test_anonymous_sees_nothing(places):
 
 def test_scope_filter_limits_a_queryset(places):
     official = UserFactory(commune=places["sai_gon"])
-    role_grant(user=official, role=Role.COMMUNE_OFFICIAL, commune=places["ben_thanh"])
+    role_grant(
+        user=official, role=Role.COMMUNE_OFFICIAL, commune=places["ben_thanh"], by=None
+    )
     inside = UserFactory(commune=places["ben_thanh"])
     UserFactory(commune=places["ba_dinh"])
     visible = User.objects.filter(permissions.scope_filter(official, commune="commune"))
@@ -89,20 +95,42 @@ def test_scope_filter_limits_a_queryset(places):
 
 def test_role_grant_is_idempotent_and_checks_scope(places):
     person = UserFactory()
-    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"])
-    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"])
+    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"], by=None)
+    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"], by=None)
     assert RoleAssignment.objects.filter(user=person).count() == 1
     with pytest.raises(ValidationError):
-        role_grant(user=person, role=Role.COMMUNE_OFFICIAL)
+        role_grant(user=person, role=Role.COMMUNE_OFFICIAL, by=None)
 
 
 def test_a_person_can_hold_several_roles(places):
     person = UserFactory()
-    role_grant(user=person, role=Role.RESIDENT)
-    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"])
-    role_grant(user=person, role=Role.CIVIL_SERVANT)
+    role_grant(user=person, role=Role.RESIDENT, by=None)
+    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"], by=None)
+    role_grant(user=person, role=Role.CIVIL_SERVANT, by=None)
     assert set(person.roles.values_list("role", flat=True)) == {
         Role.RESIDENT,
         Role.TEAM_LEADER,
         Role.CIVIL_SERVANT,
     }
+
+
+def test_roles_are_read_once_per_request(places, django_assert_num_queries):
+    official = UserFactory()
+    role_grant(
+        user=official, role=Role.COMMUNE_OFFICIAL, commune=places["ben_thanh"], by=None
+    )
+    official = User.objects.get(pk=official.pk)  # as a request loads it
+
+    with django_assert_num_queries(1):
+        assert permissions.has_role(official, Role.COMMUNE_OFFICIAL)
+        assert not permissions.has_role(official, Role.PROVINCE_OFFICIAL)
+        assert permissions.user_reach(official).commune_ids == {"26734"}
+
+
+def test_a_granted_role_counts_at_once(places):
+    person = UserFactory()
+    assert not permissions.has_role(person, Role.TEAM_LEADER)
+
+    role_grant(user=person, role=Role.TEAM_LEADER, team=places["team_a"], by=None)
+
+    assert permissions.has_role(person, Role.TEAM_LEADER)

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -37,15 +35,3 @@ def test_commune_search_endpoint(client, loaded):
     response = client.get(reverse("commune_search"), {"q": "ben thanh"})
     names = [row["name"] for row in response.json()["results"]]
     assert "Phường Bến Thành, Thành phố Hồ Chí Minh" in names
-
-
-def test_unit_type_is_effective_dated(loaded):
-    commune = Commune.objects.get(code="26743")
-    CommuneKind.objects.create(
-        commune=commune, kind="phuong", effective_from=datetime.date(2026, 3, 1)
-    )
-    CommuneKind.objects.filter(
-        commune=commune, effective_from=datetime.date(2025, 7, 1)
-    ).update(kind="xa")
-    assert commune.kind_on(datetime.date(2025, 12, 31)) == "xa"
-    assert commune.kind_on(datetime.date(2026, 3, 1)) == "phuong"

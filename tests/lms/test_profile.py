@@ -1,6 +1,7 @@
 """Completing the profile: name, birth year and commune of residence."""
 
 import pytest
+from django.urls import reverse
 
 from lms.models import Commune, Province
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
@@ -43,7 +44,7 @@ def test_new_profile_asks_to_be_completed(learner_client):
     html = learner_client.get(PROFILE).content.decode()
 
     assert "Please complete your profile." in html
-    assert '<datalist id="commune-options">' in html
+    assert '<datalist id="commune-options"' in html
     assert 'list="commune-options"' in html
     assert 'name="commune_code"' in html and 'type="hidden"' in html
 
@@ -170,3 +171,42 @@ def test_profile_page_reads_little(
 
     with django_assert_max_num_queries(6):
         assert learner_client.get(PROFILE).status_code == 200
+
+
+def test_saving_sends_a_new_resident_on_to_the_catalogue(
+    learner_client, communes, catalogue
+):
+    response = learner_client.post(
+        PROFILE,
+        {
+            "full_name": "Nguyễn Thị Lan",
+            "birth_year": "1975",
+            "commune_name": "phuong ben thanh",
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == catalogue.url
+    assert response.status_code == 200
+
+
+def test_saving_goes_back_to_the_page_the_person_came_from(
+    learner_client, communes, site_tree
+):
+    learning = reverse("my_learning")
+    page = learner_client.get(f"{PROFILE}?next={learning}").content.decode()
+    assert f'name="next" value="{learning}"' in page
+
+    response = save(learner_client, commune_name="phuong ben thanh", next=learning)
+
+    assert response["Location"] == learning
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x"])
+def test_saving_never_sends_anyone_to_another_site(
+    learner_client, communes, site_tree, target
+):
+    response = save(learner_client, commune_name="phuong ben thanh", next=target)
+
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]

@@ -2,7 +2,9 @@
 
 from django.urls import reverse
 
-from quizzes.models import Attempt
+from courses.assessments import assessment_kinds, required_targets
+from quizzes import services
+from quizzes.models import Attempt, Quiz
 
 
 def start_url(quiz, lesson) -> str:
@@ -40,6 +42,19 @@ def right_answers(attempt) -> dict[str, list[int]]:
 def wrong_answers(attempt) -> dict[str, list[int]]:
     """The form data picking one wrong choice for every question."""
     return _answers(attempt, False)
+
+
+def required_quizzes_pass(user, lesson) -> None:
+    """Pass every required quiz of ``lesson`` as ``user``, answering it right."""
+    kind = next(k for k in assessment_kinds() if k.block_type == "quiz")
+    for quiz in Quiz.objects.filter(
+        pk__in=required_targets(lesson.body.raw_data, kind)
+    ):
+        attempt = services.attempt_start(user=user, quiz=quiz, lesson=lesson)
+        answers = {
+            int(field[1:]): picked for field, picked in right_answers(attempt).items()
+        }
+        services.attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
 
 
 def statistics_reached(client, *, listing_url: str, edit_url: str, stats_url: str):

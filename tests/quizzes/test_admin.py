@@ -99,7 +99,7 @@ TRUE_FALSE = (
 def editor(client):
     """A content editor (Wagtail's Editors group) using the admin in English."""
     user = UserFactory()
-    role_grant(user=user, role="content_editor")
+    role_grant(user=user, role="content_editor", by=None)
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = "en"
     profile.save()

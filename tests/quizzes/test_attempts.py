@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.models import Enrollment
+from courses.models import Enrollment
 from quizzes import services
 from quizzes.models import Attempt, AttemptAnswer, QuestionKind
 from tests.factories import UserFactory
@@ -223,6 +223,29 @@ def test_a_made_up_question_or_choice_value_is_refused(learner, quiz, quiz_lesso
     assert not AttemptAnswer.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (str(2**63), "Question 1: that answer is not one of this question&#x27;s"),
+        ("9" * 25, "Question 1: that answer is not one of this question&#x27;s"),
+        ("-1", "Question 1: that answer is not one of this question&#x27;s"),
+        ("9" * 5000, "An answer could not be read."),
+    ],
+)
+def test_a_choice_number_no_database_holds_is_refused(
+    learner, quiz, quiz_lesson, value, message
+):
+    attempt = start(learner, quiz, quiz_lesson)
+    data = right_answers(attempt)
+    data[f"q{attempt.layout[0]['question']}"] = [value]
+
+    response = learner.post(submit_url(attempt), data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AttemptAnswer.objects.exists()
+
+
 def test_a_missing_answer_keeps_the_others_picked(learner, quiz, quiz_lesson):
     attempt = start(learner, quiz, quiz_lesson)
     data = right_answers(attempt)
@@ -370,7 +393,7 @@ def test_editor_without_enrolment_cannot_take_the_quiz(client, quiz, quiz_lesson
     from lms.services import role_grant
 
     editor = UserFactory()
-    role_grant(user=editor, role="content_editor")
+    role_grant(user=editor, role="content_editor", by=None)
     client.force_login(editor)
     assert client.post(start_url(quiz, quiz_lesson)).status_code == 403
     assert not Attempt.objects.exists()

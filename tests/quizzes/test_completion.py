@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from lms import completion
-from lms.models import Enrollment, LessonProgress
-from quizzes.assessments import assessment_kinds
+from courses import completion
+from courses.assessments import assessment_kinds
+from courses.models import Enrollment, LessonProgress
 from quizzes.models import Attempt
 from tests.quizzes.factories import QuizFactory, add_question, place_quiz
 from tests.quizzes.helpers import (
@@ -150,3 +150,18 @@ def test_a_deleted_quiz_no_longer_blocks(learner, user, lessons):
     quiz.delete()
     complete(learner, lesson)
     assert status(user, lesson) == LessonProgress.Status.COMPLETED
+
+
+def test_completing_too_early_takes_the_learner_to_the_quiz_with_the_reason(
+    learner, quiz, quiz_lesson
+):
+    """The lesson opens at the quiz, and the message stands beside it."""
+    learner.get(quiz_lesson.url)
+    response = learner.post(reverse("lesson_complete", args=[quiz_lesson.pk]))
+
+    anchor = f"quiz-{quiz.pk}"
+    assert response["Location"] == f"{quiz_lesson.url}?pending={anchor}#{anchor}"
+    page = learner.get(response["Location"]).content.decode()
+    quiz_section = page[page.index(f'id="{anchor}"') :]
+    message = f"Pass the quiz “{quiz.title}” to complete this lesson."
+    assert message in quiz_section[: quiz_section.index("</section>")]

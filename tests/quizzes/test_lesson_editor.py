@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def editor(client):
     user = UserFactory()
-    role_grant(user=user, role="content_editor")
+    role_grant(user=user, role="content_editor", by=None)
     client.force_login(user)
     return client
 

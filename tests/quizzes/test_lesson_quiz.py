@@ -57,6 +57,16 @@ def test_lesson_offers_to_start_the_quiz_with_its_rules(learner, lessons):
     assert "Start the quiz" in page
 
 
+def test_lesson_says_how_long_to_wait_between_attempts(learner, lessons):
+    quiz = scam_quiz(retry_wait_minutes=2)
+    lesson = place_quiz(lessons[0], quiz)
+
+    page = learner.get(lesson.url).content.decode()
+
+    assert "Unlimited attempts" in page
+    assert "Wait 2 minutes before trying again" in page
+
+
 def test_the_open_attempt_is_a_plain_form_in_the_lesson(learner, lessons):
     quiz = scam_quiz()
     lesson = place_quiz(lessons[0], quiz)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from quizzes.assessments import assessment_kinds, required_targets
+from courses.assessments import assessment_kinds, required_targets
 from quizzes.models import QuestionKind, Quiz, choice_problems
 from quizzes.rules import allowance
 

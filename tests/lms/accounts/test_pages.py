@@ -103,12 +103,22 @@ def test_code_pages_are_ours(client, email_user):
     assert_our_page(client.get("/accounts/login/code/confirm/").content.decode())
     Client().post(
         "/accounts/signup/",
-        {"full_name": "A", "email": "moi@example.vn", "password1": PASSWORD},
+        {
+            "full_name": "A",
+            "email": "moi@example.vn",
+            "password1": PASSWORD,
+            "privacy_consent": "on",
+        },
     )
     other = Client()
     other.post(
         "/accounts/signup/",
-        {"full_name": "B", "email": "khac@example.vn", "password1": PASSWORD},
+        {
+            "full_name": "B",
+            "email": "khac@example.vn",
+            "password1": PASSWORD,
+            "privacy_consent": "on",
+        },
     )
     assert_our_page(other.get("/accounts/confirm-email/").content.decode())
 
@@ -122,7 +132,10 @@ def test_phone_fields_open_the_phone_keypad(client, db):
 
 
 def test_code_field_opens_the_numeric_keypad_and_accepts_sms_autofill(client, db):
-    client.post("/accounts/signup/", {"full_name": "Lò Văn A", "phone": "0912345678"})
+    client.post(
+        "/accounts/signup/",
+        {"full_name": "Lò Văn A", "phone": "0912345678", "privacy_consent": "on"},
+    )
 
     html = client.get("/accounts/phone/verify/").content.decode()
     assert_our_page(html)
@@ -145,9 +158,13 @@ def test_signup_form_structure(client, db):
 
 
 def test_wait_page_is_ours(client, db):
-    Client().post("/accounts/signup/", {"full_name": "Lò Văn A", "phone": "0912345678"})
+    Client().post(
+        "/accounts/signup/",
+        {"full_name": "Lò Văn A", "phone": "0912345678", "privacy_consent": "on"},
+    )
     response = client.post(
-        "/accounts/signup/", {"full_name": "Lò Văn A", "phone": "0912345678"}
+        "/accounts/signup/",
+        {"full_name": "Lò Văn A", "phone": "0912345678", "privacy_consent": "on"},
     )
 
     assert response.status_code == 429

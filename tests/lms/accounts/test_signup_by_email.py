@@ -15,7 +15,12 @@ CONFIRM = "/accounts/confirm-email/"
 
 
 def sign_up(client, email="Lan@Example.vn", password=PASSWORD, **extra):
-    data = {"full_name": "Trần Văn Nam", "email": email, "password1": password}
+    data = {
+        "full_name": "Trần Văn Nam",
+        "email": email,
+        "password1": password,
+        "privacy_consent": "on",
+    }
     return client.post(SIGNUP, {**data, **extra})
 
 

@@ -21,7 +21,8 @@ VERIFY = "/accounts/phone/verify/"
 
 
 def sign_up(client, phone="0912 345 678", full_name="Nguyễn Thị Lan", **extra):
-    return client.post(SIGNUP, {"full_name": full_name, "phone": phone, **extra})
+    data = {"full_name": full_name, "phone": phone, "privacy_consent": "on"}
+    return client.post(SIGNUP, {**data, **extra})
 
 
 def expire_pending_code(client, seconds: int) -> None:

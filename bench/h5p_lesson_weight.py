@@ -1,0 +1,263 @@
+"""What a phone downloads to open a lesson with H5P activities, first and again.
+
+Builds, in a temporary folder and a temporary SQLite database, a course whose
+first lesson holds three H5P activities (the shared sample packages true-false,
+multi-choice and single-choice-set when present; else the project's own tiny
+true-or-false package three times), logs a learner in, and opens the lesson in
+Chromium twice in one browser profile: a first visit with an empty cache, then a
+revisit. Every request of the page and of its sandboxed frames is counted from
+Chromium's DevTools Network events (``loadingFinished.encodedDataLength``: bytes
+on the wire, headers included; requests answered from the browser's cache are
+counted apart).
+
+The server is Django in this process. What nginx does in production is stood in
+for: responses are gzip-compressed (Django's GZipMiddleware, as nginx's
+``gzip_types``), and static files are served by WhiteNoise with a year-long
+``immutable`` lifetime, as nginx serves collectstatic's hashed names.
+
+Targets: first visit at most 250 KB, revisit at most 30 KB. ``--tiny`` plays the
+project's own small package three times instead, which leaves the player's own
+weight (no media, three small libraries).
+
+    .venv/bin/python bench/h5p_lesson_weight.py [--port 8301]
+
+Prints the figures, the largest transfers, then one JSON line.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+FOLDER = tempfile.TemporaryDirectory(prefix="h5p-weight-")
+os.environ["DATABASE_URL"] = f"sqlite:///{FOLDER.name}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from courses.models import LessonPage  # noqa: E402
+from courses.services import enrollment_create  # noqa: E402
+from tests.factories import UserFactory, add_course, build_site  # noqa: E402
+from tests.h5p.activities import activity_create, place_activity  # noqa: E402
+from tests.h5p.builders import SHARED_PACKAGES  # noqa: E402
+from tests.h5p.packages import true_false  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+TARGET_FIRST_KB = 250
+TARGET_REVISIT_KB = 30
+SHARED = ["true-false.h5p", "multi-choice.h5p", "single-choice-set.h5p"]
+READY = "window.lmsH5P && window.lmsH5P.ready === true"
+
+
+def lesson_build(tiny: bool) -> tuple[LessonPage, object, str]:
+    """The lesson with three activities, and a learner enrolled in its course."""
+    _home, catalogue = build_site()
+    course = add_course(catalogue, title="An toàn thông tin", lessons=2)
+    lesson = LessonPage.objects.child_of(course).live().order_by("path").first()
+    if not tiny and all((SHARED_PACKAGES / name).is_file() for name in SHARED):
+        packages = [(SHARED_PACKAGES / name).read_bytes() for name in SHARED]
+        source = "shared sample packages"
+    else:
+        packages = [true_false(title=f"Câu {n}") for n in range(1, 4)]
+        source = "the project's tiny package"
+    for package in packages:
+        place_activity(lesson, activity_create(package), required=False)
+    learner = UserFactory()
+    enrollment_create(user=learner, course=course)
+    return lesson, learner, source
+
+
+class Transfers:
+    """Requests and bytes on the wire, from one page's DevTools Network events."""
+
+    def __init__(self, cdp) -> None:
+        self.urls: dict[str, str] = {}
+        self.bytes: dict[str, int] = {}
+        self.cached: set[str] = set()
+        cdp.on("Network.requestWillBeSent", self.sent)
+        cdp.on("Network.requestServedFromCache", self.from_cache)
+        cdp.on("Network.responseReceived", self.received)
+        cdp.on("Network.loadingFinished", self.finished)
+
+    def sent(self, event) -> None:
+        url = event["request"]["url"]
+        if url.startswith(("http://", "https://")):
+            self.urls[event["requestId"]] = url
+
+    def from_cache(self, event) -> None:
+        self.cached.add(event["requestId"])
+
+    def received(self, event) -> None:
+        response = event["response"]
+        if response.get("fromDiskCache") or response.get("fromPrefetchCache"):
+            self.cached.add(event["requestId"])
+
+    def finished(self, event) -> None:
+        if event["requestId"] in self.urls:
+            self.bytes[event["requestId"]] = int(event["encodedDataLength"])
+
+    def reset(self) -> None:
+        self.urls.clear()
+        self.bytes.clear()
+        self.cached.clear()
+
+    def summary(self) -> dict:
+        network = [r for r in self.urls if r not in self.cached]
+        total = sum(self.bytes.get(r, 0) for r in network)
+        media = sum(
+            self.bytes.get(r, 0)
+            for r in network
+            if "/content/" in self.urls[r]
+            and not self.urls[r].endswith("/content/content.json")
+        )
+        largest = Counter()
+        for request in network:
+            largest[self.urls[request].split("?")[0]] += self.bytes.get(request, 0)
+        return {
+            "requests": len(self.urls),
+            "network_requests": len(network),
+            "cached_requests": len(self.urls) - len(network),
+            "kb": round(total / 1024, 1),
+            "content_media_kb": round(media / 1024, 1),
+            "largest": largest.most_common(8),
+        }
+
+
+def visit(page, url: str) -> None:
+    page.goto(url)
+    deadline = 60_000
+    while not page.evaluate(READY) and deadline > 0:
+        page.wait_for_timeout(100)
+        deadline -= 100
+    # Late requests: fonts, images the content shows once laid out.
+    page.wait_for_timeout(1_500)
+
+
+def short(url: str) -> str:
+    parts = url.split("/")
+    for marker in ("play", "libraries"):
+        if marker in parts:
+            index = parts.index(marker)
+            parts[index + 1] = "<grant>"
+    return "/".join(parts[3:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8301)
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="play the project's tiny package three times (the player's own weight)",
+    )
+    args = parser.parse_args()
+
+    settings.MEDIA_ROOT = Path(FOLDER.name) / "media"
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.MIDDLEWARE = [
+        "django.middleware.gzip.GZipMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: True
+    settings.LMS_PAGE_CACHE_SECONDS = 0
+    call_command("migrate", verbosity=0, interactive=False)
+    lesson, learner, source = lesson_build(args.tiny)
+    client = Client()
+    client.force_login(learner)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    server = LiveServerThread("127.0.0.1", lambda handler: handler, port=args.port)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    base = f"http://127.0.0.1:{server.port}"
+    results = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    # Keep the sandboxed frames in the page's process, so one
+                    # DevTools session sees their requests too.
+                    "--disable-features=IsolateSandboxedIframes",
+                    "--disable-site-isolation-trials",
+                ],
+            )
+            context = browser.new_context(
+                viewport={"width": 360, "height": 740},
+                is_mobile=True,
+                has_touch=True,
+                locale="vi-VN",
+            )
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
+            )
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            transfers = Transfers(cdp)
+            visit(page, base + lesson.url)
+            results["first_visit"] = transfers.summary()
+            page.goto("about:blank")
+            transfers.reset()
+            visit(page, base + lesson.url)
+            results["revisit"] = transfers.summary()
+            browser.close()
+    finally:
+        server.terminate()
+
+    first, again = results["first_visit"], results["revisit"]
+    print(f"Lesson with three H5P activities ({source}), phone-sized Chromium:")
+    for name, figures in (("first visit", first), ("revisit", again)):
+        print(
+            f"  {name:11}: {figures['kb']:7.1f} KB over the network in "
+            f"{figures['network_requests']} requests "
+            f"({figures['cached_requests']} more answered from the browser's cache); "
+            f"{figures['content_media_kb']:.1f} KB of it the contents' own media"
+        )
+        for url, size in figures["largest"][:5]:
+            print(f"      {size / 1024:6.1f} KB  {short(url)}")
+    print(
+        f"  targets: first visit <= {TARGET_FIRST_KB} KB, "
+        f"revisit <= {TARGET_REVISIT_KB} KB"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "h5p_lesson_weight",
+                "packages": source,
+                "first_visit_kb": first["kb"],
+                "first_visit_requests": first["network_requests"],
+                "revisit_kb": again["kb"],
+                "revisit_requests": again["network_requests"],
+                "revisit_cached_requests": again["cached_requests"],
+                "first_visit_content_media_kb": first["content_media_kb"],
+                "first_visit_ok": first["kb"] <= TARGET_FIRST_KB,
+                "revisit_ok": again["kb"] <= TARGET_REVISIT_KB,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

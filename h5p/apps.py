@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class H5PConfig(AppConfig):
+    name = "h5p"
+    label = "h5p"
+    verbose_name = _("H5P")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses.assessments import AssessmentKind, register_assessment_kind
+
+        from .permissions import BLOCK_TYPE
+        from .selectors import h5p_activities_pending
+
+        # A lesson holding a required H5P activity completes only once the learner
+        # has passed it, and so does its course.
+        register_assessment_kind(
+            AssessmentKind(
+                block_type=BLOCK_TYPE,
+                target_key="activity",
+                pending=h5p_activities_pending,
+                blocker_message=_(
+                    "Pass the activity “%(title)s” to complete this lesson."
+                ),
+                anchor="h5p-activity-{id}",
+            )
+        )

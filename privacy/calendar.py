@@ -1,0 +1,45 @@
+"""Working days on Vietnam's calendar: weekends and public holidays are not counted.
+
+Law 91/2025/QH15 gives a controller 2 working days to answer a data subject's
+request. Holidays come from the maintained ``holidays`` package (Tết moves every
+year, and substituted days off are announced each year), never a hand-kept list.
+"""
+
+import datetime
+import functools
+
+import holidays
+
+
+@functools.cache
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def working_days_add(start: datetime.date, days: int) -> datetime.date:
+    """The day ``days`` working days after ``start`` (a request received on a
+    Friday with 2 days is due on Tuesday)."""
+    day = start
+    left = days
+    while left:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            left -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative if
+    ``end`` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count

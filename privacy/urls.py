@@ -1,0 +1,11 @@
+from django.urls import path
+
+from privacy import views
+
+urlpatterns = [
+    path("", views.notice, name="privacy_notice"),
+    path("consent/", views.consent, name="privacy_consent"),
+    path("requests/", views.data_requests, name="data_requests"),
+    path("requests/<id:request_id>/", views.data_request_detail, name="data_request"),
+    path("versions/<int:number>/", views.notice_version, name="privacy_notice_version"),
+]
