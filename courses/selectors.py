@@ -207,6 +207,17 @@ class LessonState(CourseState):
     def position(self) -> int:
         return self.lessons.index(self.current) + 1 if self.current else 0
 
+    @property
+    def earlier_to_complete(self) -> list[LessonItem]:
+        """The required lessons before this one still to complete, while it is
+        locked: the lessons whose completion opens it (see :func:`locked_lessons`)."""
+        if self.current is None or not self.current.locked:
+            return []
+        earlier = self.lessons[: self.lessons.index(self.current)]
+        return [
+            item for item in earlier if item.lesson.is_required and not item.completed
+        ]
+
 
 def lesson_state(*, lesson, course, user) -> LessonState:
     """The course state seen from one lesson, with its neighbours."""

@@ -195,3 +195,25 @@ def outbox_receive(
         receipt.answer = answer
         receipt.save(update_fields=["status", "answer"])
     return status, answer
+
+
+PRUNE_BATCH = 5000
+
+
+def outbox_receipts_prune(*, before) -> int:
+    """Forget the answers to queued writes received before ``before`` (a phone that
+    has not resent a write by then never will); how many were forgotten.
+
+    Deleted in batches by primary key, each in its own short transaction, so that
+    phones sending meanwhile never wait long behind a lock.
+    """
+    forgotten = 0
+    while True:
+        batch = list(
+            OutboxReceipt.objects.filter(received_at__lt=before)
+            .order_by("received_at")
+            .values_list("pk", flat=True)[:PRUNE_BATCH]
+        )
+        if not batch:
+            return forgotten
+        forgotten += OutboxReceipt.objects.filter(pk__in=batch).delete()[0]

@@ -169,17 +169,25 @@ def lesson_video(
 @require_GET
 def course_offline(request, course_id: int):
     """What a learner may keep of a course on their phone: the course page and its
-    open lessons (the phone fetches each one, the images and styles they use and
-    the quiz pages they name), and the lessons' videos with their sizes, kept
-    only if the learner chooses to."""
+    lessons (the phone fetches each one, the images and styles they use and the
+    quiz pages they name), and the lessons' videos with their sizes, kept only if
+    the learner chooses to.
+
+    In a course whose lessons unlock in order, the lessons still locked are kept
+    too: the phone opens each one once the lessons before it are completed there
+    (see :meth:`courses.models.LessonPage.serve`), and the server checks the order
+    again when the completions arrive."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     state = selectors.course_state(course=course, user=request.user)
     if state.enrollment is None:
         return JsonResponse({"error": _("Enrol in the course first.")}, status=403)
-    # Locked lessons cannot be read yet, with or without signal.
-    kept = [item.lesson for item in state.lessons if not item.locked]
     lessons = [
-        {"title": lesson.title, "url": lesson.get_url(request)} for lesson in kept
+        {
+            "title": item.lesson.title,
+            "url": item.lesson.get_url(request),
+            "locked": item.locked,
+        }
+        for item in state.lessons
     ]
     course_url = course.get_url(request)
     return JsonResponse(
@@ -187,7 +195,7 @@ def course_offline(request, course_id: int):
             "course": {"title": course.title, "url": course_url, "lessons": lessons},
             "pages": [course_url, *(lesson["url"] for lesson in lessons)],
             "videos": selectors.lesson_videos(
-                lesson_ids=[lesson.pk for lesson in kept]
+                lesson_ids=[item.lesson.pk for item in state.lessons]
             ),
         }
     )

@@ -414,7 +414,9 @@ def agencies_report(user, *, year: int, agency: Agency | None = None) -> Report:
                 "percent": _percent(total.percent),
             }
             + (
-                " · " + _("%(overdue)s overdue") % {"overdue": _number(total.overdue)}
+                " · "
+                + ngettext("%(overdue)s overdue", "%(overdue)s overdue", total.overdue)
+                % {"overdue": _number(total.overdue)}
                 if total.overdue
                 else ""
             )

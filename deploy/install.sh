@@ -84,14 +84,15 @@ nginx -t -q
 systemctl enable nginx
 systemctl reload-or-restart nginx
 
-say "Services: lms-web, lms-worker, and the daily lms-reminders timer"
-for unit in lms-web.service lms-worker.service lms-reminders.service lms-reminders.timer; do
+say "Services: lms-web, lms-worker, and the daily lms-reminders and lms-housekeeping timers"
+for unit in lms-web.service lms-worker.service lms-reminders.service lms-reminders.timer \
+  lms-housekeeping.service lms-housekeeping.timer; do
   sed "s|/srv/lms|$APP_DIR|g" "$APP_DIR/deploy/systemd/$unit" \
     >"/etc/systemd/system/$unit"
 done
 systemctl daemon-reload
 systemctl enable lms-web lms-worker
-systemctl enable --now lms-reminders.timer
+systemctl enable --now lms-reminders.timer lms-housekeeping.timer
 if ! grep -q '^LMS_SMS_SENDER=.' "$ENV_FILE"; then
   echo "Set LMS_SMS_SENDER in $ENV_FILE (the class of your SMS gateway), review the" >&2
   echo "other settings there, and run $0 again to start the site." >&2

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses import outbox
 from courses.models import LessonPage
+from courses.models.pages import OFFLINE_KEEP_HEADER
 from quizzes import selectors, services
 from quizzes.forms import answers_from_post
 from quizzes.models import Attempt, Quiz
@@ -185,7 +186,12 @@ def offline_sheet(request, quiz_id: int, lesson_id: int):
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     lesson = get_object_or_404(LessonPage, pk=lesson_id)
     try:
-        enrollment = lesson_access(user=request.user, lesson=lesson, quiz_id=quiz.pk)
+        enrollment = lesson_access(
+            user=request.user,
+            lesson=lesson,
+            quiz_id=quiz.pk,
+            for_later=OFFLINE_KEEP_HEADER in request.headers,
+        )
     except QuizRefused as refusal:
         return _refused(request, refusal)
     view = selectors.offline_sheet(

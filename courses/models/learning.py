@@ -99,6 +99,8 @@ class OutboxReceipt(models.Model):
                 fields=["user", "key"], name="one_receipt_per_outbox_key"
             )
         ]
+        # For the daily pruning of old answers (courses.services.outbox_receipts_prune).
+        indexes = [models.Index(fields=["received_at"], name="outbox_receipt_received")]
 
     def __str__(self) -> str:
         return f"{self.user} / {self.kind} / {self.key}"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
@@ -317,7 +318,8 @@ class LessonPage(CoursePageMixin, Page):
         state = selectors.lesson_state(lesson=self, course=course, user=request.user)
         if state.enrollment is None:
             return redirect(course.url)
-        if state.locked:
+        keeping = OFFLINE_KEEP_HEADER in request.headers
+        if state.locked and not keeping:
             return TemplateResponse(
                 request,
                 "courses/lesson_locked.html",
@@ -326,7 +328,7 @@ class LessonPage(CoursePageMixin, Page):
             )
         # A phone keeping the course for later reads every lesson at once: that
         # is not the learner opening them, nor where they want to resume.
-        if OFFLINE_KEEP_HEADER not in request.headers:
+        if not keeping:
             services.lesson_open(
                 enrollment=state.enrollment,
                 lesson=self,
@@ -336,5 +338,16 @@ class LessonPage(CoursePageMixin, Page):
             **self.get_context(request, *args, **kwargs),
             "course": course,
             "state": state,
+            # A locked lesson kept on the phone stays closed there until the
+            # lessons before it are completed on the phone (lms/static/lms/offline.js).
+            "opens_after": [
+                reverse("lesson_complete", args=[item.lesson.pk])
+                for item in state.earlier_to_complete
+            ],
+            "completed_here": [
+                reverse("lesson_complete", args=[item.lesson.pk])
+                for item in state.lessons
+                if item.completed
+            ],
         }
         return TemplateResponse(request, self.get_template(request), context)

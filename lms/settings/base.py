@@ -223,6 +223,12 @@ if os.environ.get("REDIS_URL"):
 # publishing retires them at once. 0 turns the page cache off.
 LMS_PAGE_CACHE_SECONDS = int(os.environ.get("LMS_PAGE_CACHE_SECONDS", "600"))
 
+# How long the answer to a write a phone queued offline is kept, to be given again
+# if the phone sends the write again (courses.services.outbox_receive). A phone
+# resends only what it has not heard back about, each time a page opens with
+# signal; `manage.py outbox_prune` (daily, deploy/systemd) forgets older answers.
+LMS_OUTBOX_RECEIPT_DAYS = int(os.environ.get("LMS_OUTBOX_RECEIPT_DAYS", "90"))
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.backend.DatabaseBackend",

@@ -248,3 +248,64 @@ def test_a_form_sent_when_the_signal_is_gone_shows_the_offline_page(
     expect(page.locator("h1")).to_have_text("Không có mạng")
     assert not LessonProgress.objects.filter(status="completed").exists()
     phone.close()
+
+
+def test_a_course_in_order_opens_lesson_by_lesson_on_the_phone_without_signal(
+    playwright, demo_courses, live_server, tmp_path
+):
+    """Lessons unlock in order: the phone keeps the locked ones too, opens each once
+    the one before is completed there, and the server accepts the completions in
+    the order they were made."""
+    course = demo_courses.courses[0]
+    assert CoursePage.objects.get(pk=course.pk).sequential
+    first, second = demo_courses.lessons(course)[:2]
+    user = UserFactory()
+    services.enrollment_create(user=user, course=course)
+    client = Client()
+    client.force_login(user)
+    phone = _phone(playwright, str(tmp_path / "phone"))
+    phone.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = phone.new_page()
+    page.goto(live_server.url + course.url)
+    page.evaluate("() => navigator.serviceWorker.ready")
+    box = page.locator("[data-offline-course]")
+    box.locator(".offline-course-download").click()
+    expect(box.locator(".offline-course-status")).to_contain_text(
+        "Đã lưu trên điện thoại này"
+    )
+    page.reload()  # Controlled by the worker from here on.
+
+    phone.set_offline(True)
+    page.goto(live_server.url + second.url)
+    expect(page.locator("[data-offline-locked]")).to_contain_text("Bài học này chưa mở")
+    expect(page.locator(".lesson-body")).to_be_hidden()
+    page.screenshot(path=str(tmp_path / "locked-offline.png"))
+
+    page.goto(live_server.url + first.url)
+    page.locator("form[data-offline-kind=lesson-complete] button").click()
+    # "Complete and continue" opens the next lesson, kept and now open.
+    expect(page.locator("h1")).to_have_text(second.title)
+    expect(page.locator(".lesson-body")).to_be_visible()
+    expect(page.locator("[data-offline-locked]")).to_be_hidden()
+    page.locator("form[data-offline-kind=lesson-complete] button").click()
+    expect(page.locator("#outbox-status")).to_contain_text("2 bài làm")
+    assert not LessonProgress.objects.filter(enrollment__user=user).exists()
+
+    phone.set_offline(False)
+    status = page.locator("#outbox-status")
+    for lesson in (first, second):
+        expect(status).to_contain_text(f"Đã hoàn thành bài học “{lesson.title}”")
+    page.screenshot(path=str(tmp_path / "sequential-offline.png"))
+    phone.close()
+    completed = LessonProgress.objects.filter(
+        enrollment__user=user, status=LessonProgress.Status.COMPLETED
+    )
+    assert set(completed.values_list("lesson_id", flat=True)) == {first.pk, second.pk}

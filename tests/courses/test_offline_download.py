@@ -1,19 +1,77 @@
 """What a learner may keep on their phone to learn without signal."""
 
+import uuid
+
 from django.urls import reverse
 
 from courses.models import CoursePage, Enrollment, LessonProgress
 from tests.courses.videos import MP4, place_video, video_document
 
 
-def test_enrolled_learner_gets_the_open_lessons_of_the_course(learner, course, lessons):
+def test_a_course_in_order_is_kept_whole_with_what_is_still_locked(
+    learner, course, lessons
+):
     response = learner.get(reverse("course_offline", args=[course.pk]))
     assert response.status_code == 200
     listing = response.json()
     assert listing["course"]["title"] == course.title
-    # Lessons unlock in order: only the first can be read yet.
-    assert listing["pages"] == [course.url, lessons[0].url]
+    # Lessons unlock in order: the phone keeps them all and opens each in turn.
+    assert listing["pages"] == [course.url, *(lesson.url for lesson in lessons)]
+    assert [lesson["locked"] for lesson in listing["course"]["lessons"]] == [
+        False,
+        True,
+        True,
+    ]
     assert listing["videos"] == []
+
+
+def test_a_locked_lesson_kept_on_the_phone_waits_for_the_lessons_before(
+    learner, lessons
+):
+    complete = [reverse("lesson_complete", args=[lesson.pk]) for lesson in lessons]
+    learner.post(complete[0])
+
+    kept = learner.get(lessons[2].url, headers={"x-offline-keep": "1"})
+
+    assert kept.status_code == 200
+    html = kept.content.decode()
+    assert "This lesson is still locked" in html
+    assert "On this phone it opens as soon as you have completed them" in html
+    # Closed until the second lesson is completed; the first already is.
+    assert f'data-opens-after="{complete[1]}" hidden' in html
+    assert f'data-lessons-completed="{complete[0]}"' in html
+    assert "Nội dung bài 3" in html
+    assert f'href="{lessons[1].url}">Go to “{lessons[1].title}”' in html
+    assert not LessonProgress.objects.filter(lesson_id=lessons[2].pk).exists()
+    # Opened with signal, the lesson is still refused until its turn.
+    assert learner.get(lessons[2].url).status_code == 403
+
+
+def test_completions_made_on_the_phone_arrive_in_order_and_each_opens_the_next(
+    learner, lessons
+):
+    for lesson in lessons:
+        response = learner.post(
+            reverse("lesson_complete", args=[lesson.pk]),
+            headers={"x-outbox-id": str(uuid.uuid4()), "accept": "application/json"},
+        )
+        assert response.status_code == 200
+        assert response.json()["ok"] is True
+    assert LessonProgress.objects.filter(
+        status=LessonProgress.Status.COMPLETED
+    ).count() == len(lessons)
+
+
+def test_a_completion_sent_before_the_lessons_before_it_is_refused(learner, lessons):
+    response = learner.post(
+        reverse("lesson_complete", args=[lessons[1].pk]),
+        headers={"x-outbox-id": str(uuid.uuid4()), "accept": "application/json"},
+    )
+    assert response.json()["ok"] is False
+    assert response.json()["message"]
+    assert not LessonProgress.objects.filter(
+        status=LessonProgress.Status.COMPLETED
+    ).exists()
 
 
 def test_a_course_in_any_order_is_kept_whole(learner, course, lessons):

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 import yaml
+from django.core.management import get_commands
 
 from .conftest import PORT, ROOT, nginx_path
 
@@ -49,6 +50,20 @@ def test_the_services_run_the_web_server_and_the_worker_on_every_queue():
         assert "EnvironmentFile=/etc/lms/lms.env" in unit
         assert "User=lms" in unit
     assert "ENV_FILE=/etc/lms/lms.env" in install
+
+
+@pytest.mark.parametrize("timer", sorted((DEPLOY / "systemd").glob("*.timer")))
+def test_each_daily_job_is_installed_and_runs_a_command_of_the_site(timer):
+    service = timer.with_suffix(".service").read_text()
+    install = (DEPLOY / "install.sh").read_text()
+
+    assert "OnCalendar=" in timer.read_text()
+    assert timer.name in install
+    assert timer.with_suffix(".service").name in install
+    command = re.search(r"^ExecStart=\S+ manage\.py (\S+)", service, re.M)[1]
+    assert command in get_commands()
+    assert "EnvironmentFile=/etc/lms/lms.env" in service
+    assert "User=lms" in service
 
 
 @pytest.mark.parametrize("script", ["install.sh", "release.sh"])

@@ -268,3 +268,29 @@ def test_a_draw_is_the_same_for_the_same_attempt_number(quiz, user):
     assert services.draw_for(user=user, quiz=quiz, number=2) == services.draw_for(
         user=user, quiz=quiz, number=2
     )
+
+
+def test_a_locked_lessons_quiz_is_kept_and_graded_once_its_turn_comes(
+    learner, lessons, quiz, user
+):
+    locked = place_quiz(lessons[1], quiz)
+    refused = learner.get(sheet_url(quiz, locked))
+    assert refused.status_code == 403
+    assert "Complete the earlier lessons" in refused.content.decode()
+
+    html = learner.get(
+        sheet_url(quiz, locked), headers={"x-offline-keep": "1"}
+    ).content.decode()
+    token = re.search(r'name="sheet" value="([^"]+)"', html)[1]
+    questions = [int(pk) for pk in re.findall(r'id="question-(\d+)"', html)]
+    data = {"sheet": token, **answers_for(quiz, questions)}
+
+    early = queued(learner, offline_submit_url(quiz, locked), data)
+    assert early.json()["ok"] is False
+    assert "Complete the earlier lessons" in early.json()["message"]
+    assert not Attempt.objects.exists()
+
+    learner.post(reverse("lesson_complete", args=[lessons[0].pk]))
+    graded = queued(learner, offline_submit_url(quiz, locked), data)
+    assert graded.json()["ok"] is True
+    assert Attempt.objects.get(user=user).passed

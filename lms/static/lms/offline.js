@@ -103,6 +103,7 @@
       answer = { ok: false, message: text("refused"), url: "" };
     }
     const ok = typeof answer.ok === "boolean" ? answer.ok : response.ok;
+    if (item.kind === "lesson-complete" && !ok) completedForget(item.url);
     item.state = ok ? "done" : "refused";
     item.answer = answer;
     item.status = response.status;
@@ -198,6 +199,7 @@
     // A second tap while the first is being kept would queue the answers twice.
     if (form.dataset.outboxBusy) return;
     form.dataset.outboxBusy = "1";
+    if (form.dataset.offlineKind === "lesson-complete") completedKeep([form.action]);
     const item = await add({
       kind: form.dataset.offlineKind,
       url: form.action,
@@ -219,6 +221,35 @@
     add, send, items: async (kind) => (await all()).filter((item) => !kind || item.kind === kind),
     onAnswer: (kind, callback) => listeners.push([kind, callback]),
   };
+
+  // Lessons that unlock in order ---------------------------------------------
+  // The phone remembers which lessons are completed: as the server last said
+  // (data-lessons-completed on each lesson page) and as completed on the phone
+  // since. A lesson kept while still locked (data-opens-after: the completions
+  // it waits for) opens once those are all remembered; the server checks the
+  // order again when the completions arrive, and one it refuses is forgotten.
+  const COMPLETED = "lms-lessons-completed";
+  const completed = () => new Set(JSON.parse(localStorage.getItem(COMPLETED) || "[]"));
+  const path = (url) => new URL(url, location.href).pathname;
+  function completedKeep(urls) {
+    const known = completed();
+    for (const url of urls) known.add(path(url));
+    localStorage.setItem(COMPLETED, JSON.stringify([...known]));
+  }
+  function completedForget(url) {
+    const known = completed();
+    known.delete(path(url));
+    localStorage.setItem(COMPLETED, JSON.stringify([...known]));
+  }
+  for (const lesson of document.querySelectorAll("[data-lessons-completed]")) {
+    completedKeep(lesson.dataset.lessonsCompleted.split(" ").filter(Boolean));
+    if (lesson.dataset.opensAfter === undefined) continue;
+    const known = completed();
+    if (lesson.dataset.opensAfter.split(" ").every((url) => known.has(path(url)))) {
+      lesson.hidden = false;
+      for (const lock of document.querySelectorAll("[data-offline-locked]")) lock.hidden = true;
+    }
+  }
 
   // Downloaded courses ------------------------------------------------------
   async function courseBytes(cache) {
