@@ -35,13 +35,14 @@ from community_teams.permissions import (
     may_keep_households,
     teams_managed_by,
 )
-from lms.audit import audit_record
 from lms.choosers import ScopedChooserViewSet
-from lms.models import AuditEvent, Hamlet, RoleAssignment
+from lms.models import Hamlet, RoleAssignment
 from lms.models.users import Role
 from lms.permissions import can_manage_places
 from lms.phone import phone_display
 from lms.viewsets import (
+    AuditedEditMixin,
+    AuditedIndexMixin,
     ProtectedDeleteView,
     ScopedIndexView,
     ScopedModelViewSet,
@@ -165,8 +166,11 @@ class HouseholdFilterSet(WagtailFilterSet):
         ).select_related("commune")
 
 
-class HouseholdIndexView(ScopedIndexView):
+class HouseholdIndexView(AuditedIndexMixin, ScopedIndexView):
     """The households a commune official or team leader keeps; each page audited."""
+
+    audit_subject = "household"
+    audit_detail = "admin households"
 
     filterset_class = HouseholdFilterSet
     default_ordering = "search_key"
@@ -210,33 +214,14 @@ class HouseholdIndexView(ScopedIndexView):
             )
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        audit_record(
-            actor=self.request.user,
-            action=AuditEvent.Action.LIST,
-            subject="household",
-            subject_ids=[home.pk for home in context["object_list"]],
-            detail=f"admin households q={self.search_query or ''}"[:300],
-            request=self.request,
-        )
-        return context
 
-
-class HouseholdEditView(ScopedObjectMixin, generic.EditView):
+class HouseholdEditView(AuditedEditMixin, ScopedObjectMixin, generic.EditView):
     """Correct a household; the change bumps its version and is audited."""
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            subject="household",
-            subject_ids=[self.object.pk],
-            commune_id=self.object.hamlet.commune_id,
-            request=request,
-        )
-        return response
+    audit_subject = "household"
+
+    def audit_commune_id(self, instance) -> int:
+        return instance.hamlet.commune_id
 
     def save_instance(self):
         data = self.form.cleaned_data

@@ -19,10 +19,10 @@ from wagtail.admin.widgets import HeaderButton
 from coverage import permissions
 from coverage.forms import AgencyForm, CourseAssignmentForm, StaffMemberForm, TargetForm
 from coverage.models import Agency, CourseAssignment, StaffMember, Target
-from lms.audit import audit_record
-from lms.models import AuditEvent
 from lms.phone import phone_display
 from lms.viewsets import (
+    AuditedEditMixin,
+    AuditedIndexMixin,
     ProtectedDeleteView,
     ScopedIndexView,
     ScopedModelViewSet,
@@ -113,8 +113,11 @@ class StaffFilterSet(WagtailFilterSet):
         ).order_by("path")
 
 
-class StaffIndexView(ScopedIndexView):
+class StaffIndexView(AuditedIndexMixin, ScopedIndexView):
     """The staff of the agencies an official keeps; each page read is audited."""
+
+    audit_subject = "civil servants"
+    audit_detail = "admin staff"
 
     filterset_class = StaffFilterSet
     default_ordering = "search_key"
@@ -153,31 +156,12 @@ class StaffIndexView(ScopedIndexView):
             )
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        audit_record(
-            actor=self.request.user,
-            action=AuditEvent.Action.LIST,
-            subject="civil servants",
-            subject_ids=[member.pk for member in context["object_list"]],
-            detail=f"admin staff q={self.search_query or ''}"[:300],
-            request=self.request,
-        )
-        return context
 
+class StaffEditView(AuditedEditMixin, ScopedObjectMixin, generic.EditView):
+    audit_subject = "civil servants"
 
-class StaffEditView(ScopedObjectMixin, generic.EditView):
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            subject="civil servants",
-            subject_ids=[self.object.pk],
-            commune_id=self.object.agency.commune_id,
-            request=request,
-        )
-        return response
+    def audit_commune_id(self, instance) -> int | None:
+        return instance.agency.commune_id
 
 
 class StaffViewSet(ScopedModelViewSet):

@@ -125,6 +125,48 @@ class ScopedObjectMixin:
         )
 
 
+class AuditedIndexMixin:
+    """A listing of people's personal data: each page shown is recorded in the audit
+    log with the rows on it and the search that found them."""
+
+    audit_subject = ""  # what AuditEvent.subject calls the rows
+    audit_detail = ""  # which screen, for the log's detail
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit_record(
+            actor=self.request.user,
+            action=AuditEvent.Action.LIST,
+            subject=self.audit_subject,
+            subject_ids=[row.pk for row in context["object_list"]],
+            detail=f"{self.audit_detail} q={self.search_query or ''}"[:300],
+            request=self.request,
+        )
+        return context
+
+
+class AuditedEditMixin:
+    """The form of one person's data: opening it is recorded in the audit log."""
+
+    audit_subject = ""
+
+    def audit_commune_id(self, instance) -> int | None:
+        """The commune the row belongs to, so a commune's officials see the event."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            subject=self.audit_subject,
+            subject_ids=[self.object.pk],
+            commune_id=self.audit_commune_id(self.object),
+            request=request,
+        )
+        return response
+
+
 class ProtectedDeleteView(ScopedObjectMixin, generic.DeleteView):
     """Deleting a row that others still use says why it cannot be, not a 500."""
 
