@@ -67,7 +67,7 @@ def household_list(*, hamlet, query: str = "", not_visited: bool = False):
     resident and visit of the hamlet.
     """
     residents = (
-        Resident.objects.filter(household=OuterRef("pk"))
+        Resident.objects.filter(household=OuterRef("pk"), erased_at=None)
         .order_by()
         .values("household")
         .annotate(n=Count("pk"))
@@ -244,7 +244,10 @@ def hamlet_summary_count(hamlet) -> HamletSummary:
         signed_up=referred["signed_up"],
         finished_online=referred["finished_online"],
         households=totals["households"],
-        residents=Resident.objects.filter(household__hamlet=hamlet).count(),
+        # As the figures count them: a person whose data was erased is no longer one.
+        residents=Resident.objects.filter(
+            household__hamlet=hamlet, erased_at=None
+        ).count(),
         reached=totals["reached"],
         visits=visits.count(),
         skills=skills,

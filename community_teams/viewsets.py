@@ -6,7 +6,7 @@ team leaders keep the household lists of their hamlets
 (:func:`community_teams.permissions.households_managed_by`) and import them.
 """
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -180,7 +180,11 @@ class HouseholdIndexView(AuditedIndexMixin, ScopedIndexView):
             super()
             .get_base_queryset()
             .select_related("hamlet__commune")
-            .annotate(resident_count=Count("residents"))
+            .annotate(
+                resident_count=Count(
+                    "residents", filter=Q(residents__erased_at__isnull=True)
+                )
+            )
         )
 
     @cached_property

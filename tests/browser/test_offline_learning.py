@@ -32,6 +32,24 @@ def _phone(playwright, user_data_dir):
     return context
 
 
+def _signed_in_phone(playwright, live_server, tmp_path, user):
+    """The phone of ``user``, signed in to the live server."""
+    client = Client()
+    client.force_login(user)
+    phone = _phone(playwright, str(tmp_path / "phone"))
+    phone.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+                "expires": 2_000_000_000,
+            }
+        ]
+    )
+    return phone
+
+
 def _quiz_lesson(lessons):
     for lesson in lessons:
         for block in lesson.body:
@@ -51,17 +69,8 @@ def test_course_learned_offline_is_sent_once_when_the_signal_returns(
     read = [lesson for lesson in lessons if lesson != quiz_lesson][:2]
     user = UserFactory()
     services.enrollment_create(user=user, course=course)
-    client = Client()
-    client.force_login(user)
-    session = {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-        "expires": 2_000_000_000,
-    }
 
-    phone = _phone(playwright, str(tmp_path / "phone"))
-    phone.add_cookies([session])
+    phone = _signed_in_phone(playwright, live_server, tmp_path, user)
     page = phone.new_page()
     page.goto(live_server.url + course.url)
     worker = page.evaluate(
@@ -166,18 +175,7 @@ def test_answers_whose_reply_was_lost_are_sent_again_and_graded_once(
     quiz_lesson, quiz = _quiz_lesson(demo_courses.lessons(course))
     user = UserFactory()
     services.enrollment_create(user=user, course=course)
-    client = Client()
-    client.force_login(user)
-    phone = _phone(playwright, str(tmp_path / "phone"))
-    phone.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    phone = _signed_in_phone(playwright, live_server, tmp_path, user)
     page = phone.new_page()
     page.goto(live_server.url + quiz_lesson.url)
     page.locator("form.quiz-start button").click()
@@ -227,18 +225,7 @@ def test_a_form_sent_when_the_signal_is_gone_shows_the_offline_page(
     lesson = demo_courses.lessons(course)[0]
     user = UserFactory()
     services.enrollment_create(user=user, course=course)
-    client = Client()
-    client.force_login(user)
-    phone = _phone(playwright, str(tmp_path / "phone"))
-    phone.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    phone = _signed_in_phone(playwright, live_server, tmp_path, user)
     page = phone.new_page()
     page.goto(live_server.url + lesson.url)
     page.evaluate("() => navigator.serviceWorker.ready")
@@ -261,18 +248,7 @@ def test_a_course_in_order_opens_lesson_by_lesson_on_the_phone_without_signal(
     first, second = demo_courses.lessons(course)[:2]
     user = UserFactory()
     services.enrollment_create(user=user, course=course)
-    client = Client()
-    client.force_login(user)
-    phone = _phone(playwright, str(tmp_path / "phone"))
-    phone.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    phone = _signed_in_phone(playwright, live_server, tmp_path, user)
     page = phone.new_page()
     page.goto(live_server.url + course.url)
     page.evaluate("() => navigator.serviceWorker.ready")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from community_teams.models import Household, HouseholdChange, Resident, Visit
+from community_teams.selectors import household_list
 from lms.models import AuditEvent
 from tests.community_teams.outreach import SYNC_URL, household, send, visit_item
 from tests.staff import staff_world
@@ -173,6 +174,9 @@ def test_erasing_a_resident_keeps_the_figures_without_the_name(client, world):
     ).content.decode()
     assert "1 of 1 households reached" in hamlet_page
     assert "Nguyễn Văn Đức" not in hamlet_page
+    # An erased person is no longer counted among the hamlet's residents.
+    assert "(of 0 residents)" in hamlet_page
+    assert household_list(hamlet=world.kp1).get().resident_count == 0
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ERASE).count() == 1
 
 
