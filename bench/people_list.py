@@ -245,11 +245,14 @@ def officials_ensure():
         user=province_official,
         role=Role.PROVINCE_OFFICIAL,
         province=Province.objects.get(code=PROVINCE),
+        by=None,
     )
     commune_official, _ = User.objects.get_or_create(
         username="bench-commune-official", defaults={"full_name": "Cán Bộ Xã"}
     )
-    role_grant(user=commune_official, role=Role.COMMUNE_OFFICIAL, commune=commune)
+    role_grant(
+        user=commune_official, role=Role.COMMUNE_OFFICIAL, commune=commune, by=None
+    )
     return (
         CoursePage.objects.get(slug="bench-ky-nang-so"),
         {"province": province_official, "commune": commune_official},
@@ -345,11 +348,10 @@ def main() -> None:
         cursor.execute("ANALYZE")
     commune = officials["commune"].roles.get().commune
     # A whole name and a common given name, typed without accents.
-    named = (
-        User.objects.filter(commune=commune, username__startswith=USERNAME_PREFIX)
-        .order_by("username")
-        .values_list("full_name", flat=True)[1234]
-    )
+    people = User.objects.filter(commune=commune, username__startswith=USERNAME_PREFIX)
+    named = people.order_by("username").values_list("full_name", flat=True)[
+        people.count() // 2
+    ]
     issue = f"{reverse('certificates:issue')}?course={course.pk}"
     listing = reverse("certificates:manage")
     scenarios = {
