@@ -23,6 +23,11 @@ class PrivacyConfig(AppConfig):
             url_name="data_requests",
             allowed=can_work_requests,
         )
+        register_staff_link(
+            label=_("Personal-data breaches"),
+            url_name="privacy_breaches",
+            allowed=can_work_requests,
+        )
         page_published.connect(
             notice_published,
             sender=PrivacyNoticePage,

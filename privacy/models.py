@@ -6,6 +6,8 @@ number. The copies never change and do not depend on Wagtail's revisions, which
 an administrator may purge: what a person agreed to can always be shown again.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -176,3 +178,73 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.person_name}"
+
+
+class Breach(models.Model):
+    """A personal-data incident, on the record: what happened, whose data and what
+    data, what was done, and the notification sent to the authority, due within 72
+    hours of its discovery. Entered by officials for their place; never deleted."""
+
+    # Written rarely, never referenced by content: no reference-index work.
+    wagtail_reference_index_ignore = True
+    NOTIFY_WITHIN = timedelta(hours=72)
+
+    province = models.ForeignKey(
+        "lms.Province",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    commune = models.ForeignKey(
+        "lms.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    summary = models.CharField(_("what happened"), max_length=300)
+    data_concerned = models.TextField(_("what data"), max_length=2000)
+    people_concerned = models.TextField(_("whose data"), max_length=2000)
+    people_count = models.PositiveIntegerField(_("about how many people"))
+    discovered_at = models.DateTimeField(_("discovered at"))
+    measures = models.TextField(
+        _("what was done about it"), max_length=4000, blank=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    authority = models.CharField(_("authority notified"), max_length=200, blank=True)
+    notification_text = models.TextField(_("notification"), max_length=8000, blank=True)
+    informed = models.TextField(_("who else was informed"), max_length=2000, blank=True)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notified by"),
+    )
+
+    class Meta:
+        ordering = ["discovered_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["province", "notified_at", "discovered_at"],
+                name="breach_register",
+            )
+        ]
+        verbose_name = _("personal-data breach")
+        verbose_name_plural = _("personal-data breaches")
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def notify_by(self):
+        return self.discovered_at + self.NOTIFY_WITHIN

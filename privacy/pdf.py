@@ -1,4 +1,4 @@
-"""A person's own data as a readable PDF, in Vietnamese or English."""
+"""PDFs of personal data: a person's own data, and a breach's notification."""
 
 import io
 from datetime import date, datetime
@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from certificates.pdf import NATIONAL_MOTTO, NATIONAL_TITLE, place_date_line
 from lms.pdf import FONT_BOLD, FONT_REGULAR, fonts_register
 
 
@@ -156,3 +157,71 @@ def personal_data_pdf(data: dict, *, generated_for: str) -> bytes:
     )
     document.build(story)
     return out.getvalue()
+
+
+def breach_notification_pdf(breach, *, issuer: str) -> bytes:
+    """The notification of ``breach`` to the authority as an A4 document in the
+    layout of Vietnamese administrative documents (Decree 30/2020): the issuing
+    body and the national title side by side, the place-and-date line, the title,
+    the facts of the register and the text that was sent."""
+    fonts_register()
+    body = ParagraphStyle("body", fontName=FONT_REGULAR, fontSize=11, leading=15)
+    centred = ParagraphStyle("centre", parent=body, alignment=1)
+    bold_centred = ParagraphStyle("bold-centre", parent=centred, fontName=FONT_BOLD)
+    title = ParagraphStyle(
+        "title", parent=bold_centred, fontSize=14, leading=18, spaceBefore=8 * mm
+    )
+    place = breach.commune.name if breach.commune else breach.province.name
+    day = timezone.localtime(breach.notified_at or timezone.now()).date()
+    header = Table(
+        [
+            [
+                Paragraph(escape(issuer.upper()), bold_centred),
+                Paragraph(
+                    f"{escape(NATIONAL_TITLE)}<br/><u>{escape(NATIONAL_MOTTO)}</u>",
+                    bold_centred,
+                ),
+            ],
+            [
+                "",
+                Paragraph(f"<i>{escape(place_date_line(place, day))}</i>", centred),
+            ],
+        ],
+        colWidths=[70 * mm, 100 * mm],
+    )
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+
+    def fact(label: str, value) -> Paragraph:
+        return Paragraph(f"<b>{escape(label)}:</b> {escape(_text(value))}", body)
+
+    story = [
+        header,
+        Paragraph(escape(_("NOTIFICATION OF A PERSONAL-DATA BREACH")), title),
+        Paragraph(
+            escape(_("To: %(authority)s") % {"authority": breach.authority or "–"}),
+            centred,
+        ),
+        Spacer(1, 6 * mm),
+        fact(_("What happened"), breach.summary),
+        fact(_("Discovered at"), breach.discovered_at),
+        fact(_("What data"), breach.data_concerned),
+        fact(_("Whose data"), breach.people_concerned),
+        fact(_("About how many people"), f"{breach.people_count:,}".replace(",", ".")),
+        fact(_("What was done about it"), breach.measures),
+        fact(_("Notified at"), breach.notified_at),
+        fact(_("Who else was informed"), breach.informed),
+        Spacer(1, 6 * mm),
+    ]
+    for paragraph in (breach.notification_text or "").split("\n"):
+        story.append(Paragraph(escape(paragraph) or "&nbsp;", body))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=_("Notification of a personal-data breach"),
+    ).build(story)
+    return buffer.getvalue()

@@ -2,13 +2,15 @@
 
 from django.core.cache import cache
 from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
 from community_teams.models import Consent, Guidance, Resident
 from courses.models import Enrollment, LessonProgress
 from h5p.models import H5PResult
 from privacy.models import PrivacyNoticeVersion
-from privacy.permissions import data_requests_visible_to
+from privacy.permissions import breaches_visible_to, data_requests_visible_to
 from quizzes.models import Attempt
 
 NOTICE_CACHE_KEY = "privacy:notice-current"
@@ -212,3 +214,43 @@ def data_request_queue(user):
         .select_related("commune", "received_by")
         .order_by(F("answered_on").asc(nulls_first=True), "due_on", "pk")
     )
+
+
+def breach_register(user):
+    """The breaches ``user`` works: those still to notify first, the nearest
+    deadline at the top, then those notified, the latest first."""
+    return (
+        breaches_visible_to(user)
+        .select_related("province", "commune")
+        .order_by(F("notified_at").desc(nulls_first=True), "discovered_at", "-pk")
+    )
+
+
+def breach_notification_draft(breach) -> str:
+    """A first text of the notification to the authority, from the register."""
+    place = breach.commune.full_name if breach.commune else breach.province.full_name
+    lines = [
+        _(
+            "On %(discovered)s, %(place)s discovered an incident affecting personal "
+            "data: %(summary)s."
+        )
+        % {
+            "discovered": timezone.localtime(breach.discovered_at).strftime(
+                "%d/%m/%Y %H:%M"
+            ),
+            "place": place,
+            "summary": breach.summary.rstrip("."),
+        },
+        _("Data concerned: %(data)s.") % {"data": breach.data_concerned.rstrip(".")},
+        _("Whose data: %(people)s (about %(count)s people).")
+        % {
+            "people": breach.people_concerned.rstrip("."),
+            "count": f"{breach.people_count:,}".replace(",", "."),
+        },
+    ]
+    if breach.measures:
+        lines.append(
+            _("What was done: %(measures)s.")
+            % {"measures": breach.measures.rstrip(".")}
+        )
+    return "\n".join(lines)

@@ -1,4 +1,7 @@
-"""Writes about a person's own data: their consent, and deleting their account."""
+"""Writes about personal data: a person's consent and account, the requests staff
+enter for people, and the register of breaches."""
+
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -14,8 +17,13 @@ from lms.models import AuditEvent
 from lms.privacy_notice import notice_version_current
 from lms.text import nfc
 from privacy.calendar import working_days_add
-from privacy.models import DataRequest
-from privacy.permissions import communes_for_requests, data_requests_visible_to
+from privacy.models import Breach, DataRequest
+from privacy.permissions import (
+    breaches_visible_to,
+    communes_for_requests,
+    data_requests_visible_to,
+    provinces_for_breaches,
+)
 
 # Law 91/2025/QH15: a data subject's request is answered within 2 working days.
 ANSWER_WORKING_DAYS = 2
@@ -174,6 +182,124 @@ def data_request_answer(*, by, data_request: DataRequest, answer: str, request=N
         subject="data request",
         subject_ids=[locked.pk],
         commune_id=locked.commune_id,
+        request=request,
+    )
+    return locked
+
+
+# A clock a few minutes ahead of the server's is not "the future".
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def breach_record(
+    *,
+    by,
+    province,
+    commune,
+    summary: str,
+    data_concerned: str,
+    people_concerned: str,
+    people_count: int,
+    discovered_at,
+    measures: str = "",
+    request=None,
+) -> Breach:
+    """Put an incident on the register; the authority is due a notification within
+    72 hours of ``discovered_at``.
+
+    ``commune`` is None for an incident of the whole province, which only a province
+    official (or a superuser) may record. Raises ``ValidationError`` when ``by`` may
+    not record for that place or ``discovered_at`` is still to come.
+    """
+    if commune is not None:
+        allowed = communes_for_requests(by).filter(pk=commune.pk).exists()
+        allowed = allowed and commune.province_id == province.pk
+    else:
+        allowed = provinces_for_breaches(by).filter(pk=province.pk).exists()
+    if not allowed:
+        raise ValidationError(
+            _("You can record breaches only for the places you work for."),
+            code="scope",
+        )
+    if discovered_at > timezone.now() + CLOCK_SLACK:
+        raise ValidationError(
+            _("The time it was discovered cannot be in the future."), code="future"
+        )
+    breach = Breach.objects.create(
+        province=province,
+        commune=commune,
+        summary=nfc(summary).strip(),
+        data_concerned=nfc(data_concerned).strip(),
+        people_concerned=nfc(people_concerned).strip(),
+        people_count=people_count,
+        discovered_at=discovered_at,
+        measures=nfc(measures).strip(),
+        recorded_by=by,
+    )
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        subject="breach",
+        subject_ids=[breach.pk],
+        commune_id=breach.commune_id,
+        request=request,
+    )
+    return breach
+
+
+def breach_notify(
+    *,
+    by,
+    breach: Breach,
+    authority: str,
+    notification_text: str,
+    informed: str,
+    notified_at,
+    request=None,
+) -> Breach:
+    """Record the notification sent to the authority, once. Raises
+    ``ValidationError`` when ``by`` may not work this breach, it was already
+    notified, or the time is before the discovery or still to come."""
+    if not breaches_visible_to(by).filter(pk=breach.pk).exists():
+        raise ValidationError(_("This breach is not one of yours."), code="scope")
+    if notified_at > timezone.now() + CLOCK_SLACK:
+        raise ValidationError(
+            _("The time of the notification cannot be in the future."),
+            code="future",
+        )
+    with transaction.atomic():
+        locked = Breach.objects.select_for_update().get(pk=breach.pk)
+        if locked.notified_at is not None:
+            raise ValidationError(
+                _("The notification of this breach is already recorded."),
+                code="notified",
+            )
+        if notified_at < locked.discovered_at:
+            raise ValidationError(
+                _("The notification cannot come before the breach was discovered."),
+                code="before",
+            )
+        locked.authority = nfc(authority).strip()
+        locked.notification_text = nfc(notification_text).strip()
+        locked.informed = nfc(informed).strip()
+        locked.notified_at = notified_at
+        locked.notified_by = by
+        locked.save(
+            update_fields=[
+                "authority",
+                "notification_text",
+                "informed",
+                "notified_at",
+                "notified_by",
+            ]
+        )
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.CHANGE,
+        subject="breach",
+        subject_ids=[locked.pk],
+        commune_id=locked.commune_id,
+        detail="notified",
         request=request,
     )
     return locked

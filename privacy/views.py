@@ -15,20 +15,28 @@ from django.views.decorators.http import require_POST
 
 from community_teams.models import Consent
 from lms.audit import audit_record
-from lms.models import AuditEvent
+from lms.models import AuditEvent, Province
 from privacy.calendar import working_days_between
 from privacy.forms import (
     AccountDeleteForm,
+    BreachForm,
+    BreachNotifyForm,
     ConsentAnswerForm,
     DataRequestAnswerForm,
     DataRequestForm,
 )
 from privacy.middleware import SESSION_KEY, consent_answered
-from privacy.pdf import personal_data_pdf
-from privacy.permissions import can_work_requests, communes_for_requests
+from privacy.pdf import breach_notification_pdf, personal_data_pdf
+from privacy.permissions import (
+    can_work_requests,
+    communes_for_requests,
+    provinces_for_breaches,
+)
 from privacy.selectors import (
     account_consent_latest,
     account_consent_needed,
+    breach_notification_draft,
+    breach_register,
     data_request_queue,
     notice_current,
     notice_version_get,
@@ -39,6 +47,8 @@ from privacy.selectors import (
 from privacy.services import (
     account_consent_record,
     account_delete,
+    breach_notify,
+    breach_record,
     data_request_answer,
     data_request_create,
 )
@@ -296,3 +306,151 @@ def data_request_detail(request, request_id: int):
             "form": form,
         },
     )
+
+
+def _breach_clock(breach, now) -> dict:
+    """Hours left to notify the authority, or how late it is."""
+    if breach.notified_at is not None:
+        return {"state": "notified"}
+    hours = int((breach.notify_by - now).total_seconds() // 3600)
+    if breach.notify_by < now:
+        return {
+            "state": "overdue",
+            "hours": int((now - breach.notify_by).total_seconds() // 3600),
+        }
+    return {"state": "open", "hours": hours}
+
+
+def _breaches_provinces(user):
+    """Provinces a breach may be recorded in: those covered whole, and those of
+    the communes covered."""
+    communes = communes_for_requests(user)
+    return (
+        provinces_for_breaches(user)
+        | Province.objects.filter(pk__in=communes.values("province_id"))
+    ).distinct()
+
+
+@login_required
+def breaches(request):
+    """The breach register: what is still to notify first, the nearest deadline
+    at the top; a new breach."""
+    if not can_work_requests(request.user):
+        raise PermissionDenied
+    form = BreachForm(
+        request.POST or None,
+        provinces=_breaches_provinces(request.user),
+        communes=communes_for_requests(request.user).order_by("name"),
+        whole_province=provinces_for_breaches(request.user).exists(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = breach_record(
+                by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The breach is on the register. Notify the authority before "
+                    "%(time)s."
+                )
+                % {
+                    "time": timezone.localtime(breach.notify_by).strftime(
+                        "%d/%m/%Y %H:%M"
+                    )
+                },
+            )
+            return redirect("privacy_breach", breach_id=breach.pk)
+    page = Paginator(breach_register(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = [(breach, _breach_clock(breach, now)) for breach in page]
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.LIST,
+        subject="breach",
+        subject_ids=[breach.pk for breach, _clock_ in rows],
+        request=request,
+    )
+    return render(
+        request, "privacy/breaches.html", {"form": form, "page": page, "rows": rows}
+    )
+
+
+def _breach_or_404(request, breach_id: int):
+    breach = (
+        breach_register(request.user)
+        .select_related("recorded_by", "notified_by")
+        .filter(pk=breach_id)
+        .first()
+        if can_work_requests(request.user)
+        else None
+    )
+    if breach is None:
+        raise Http404
+    return breach
+
+
+@login_required
+def breach_detail(request, breach_id: int):
+    breach = _breach_or_404(request, breach_id)
+    form = BreachNotifyForm(
+        request.POST or None,
+        initial={
+            "notification_text": breach_notification_draft(breach),
+            "notified_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach_notify(
+                by=request.user, breach=breach, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The notification is recorded."))
+            return redirect("privacy_breach", breach_id=breach.pk)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        subject="breach",
+        subject_ids=[breach.pk],
+        commune_id=breach.commune_id,
+        request=request,
+    )
+    return render(
+        request,
+        "privacy/breach.html",
+        {"item": breach, "clock": _breach_clock(breach, timezone.now()), "form": form},
+    )
+
+
+@login_required
+def breach_pdf(request, breach_id: int):
+    """The notification as the authority received it, to print or attach."""
+    breach = _breach_or_404(request, breach_id)
+    if breach.notified_at is None:
+        raise Http404
+    place = breach.commune.full_name if breach.commune else breach.province.full_name
+    data = breach_notification_pdf(
+        breach, issuer=_("People's Committee of %(place)s") % {"place": place}
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        subject="breach",
+        subject_ids=[breach.pk],
+        commune_id=breach.commune_id,
+        detail="notification pdf",
+        request=request,
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="thong-bao-vi-pham-du-lieu-{breach.pk}.pdf"'
+    )
+    return response
