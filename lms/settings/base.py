@@ -228,6 +228,9 @@ LMS_PAGE_CACHE_SECONDS = int(os.environ.get("LMS_PAGE_CACHE_SECONDS", "600"))
 # resends only what it has not heard back about, each time a page opens with
 # signal; `manage.py outbox_prune` (daily, deploy/systemd) forgets older answers.
 LMS_OUTBOX_RECEIPT_DAYS = int(os.environ.get("LMS_OUTBOX_RECEIPT_DAYS", "90"))
+# Visits older than this many years no longer name the people present nor keep
+# their notes (community_teams.retention; `manage.py visits_retention`, daily).
+LMS_VISIT_RETENTION_YEARS = int(os.environ.get("LMS_VISIT_RETENTION_YEARS", "5"))
 
 TASKS = {
     "default": {
