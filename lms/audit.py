@@ -7,7 +7,32 @@ it), so the log grows with what people look at, not with the size of the data.
 
 from collections.abc import Iterable
 
+from django.db import connection
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
 from lms.models import AuditEvent
+
+# What the log's rows are about, as staff read it: a name for each kind of row,
+# and the subjects the code writes for it.
+SUBJECT_GROUPS = {
+    "residents": (_("Residents"), ("resident",)),
+    "households": (_("Households"), ("household",)),
+    "civil-servants": (_("Civil servants"), ("civil servants", "staff_member")),
+    "accounts": (_("Accounts"), ("user", "account", "my data", "consent")),
+    "certificates": (_("Certificates"), ("certificate",)),
+    "results": (_("Learners' results"), ("learner results", "external_completion")),
+    "requests": (_("Personal-data requests"), ("data request",)),
+    "breaches": (_("Personal-data breaches"), ("breach",)),
+    "retention": (_("Retention of visits"), ("visit retention",)),
+    "audit-log": (_("Audit log"), ("audit log",)),
+}
+_LABELS = {
+    subject: label
+    for label, subjects in SUBJECT_GROUPS.values()
+    for subject in subjects
+}
 
 
 def _client_address(request) -> str | None:
@@ -44,4 +69,32 @@ def audit_record(
         commune_id=commune_id,
         detail=detail[:300],
         ip_address=_client_address(request),
+    )
+
+
+def subject_label(subject: str) -> str:
+    return str(_LABELS.get(subject, subject))
+
+
+def subject_choices() -> list[tuple[str, str]]:
+    return [(key, label) for key, (label, _subjects) in SUBJECT_GROUPS.items()]
+
+
+def events_about(events: QuerySet, group: str) -> QuerySet:
+    """The events about one kind of row (a key of :data:`SUBJECT_GROUPS`)."""
+    return events.filter(subject__in=SUBJECT_GROUPS[group][1])
+
+
+def events_naming(events: QuerySet, record_id: int) -> QuerySet:
+    """The events among ``events`` that name the row ``record_id``.
+
+    On PostgreSQL this is JSON containment, which the GIN index on
+    ``subject_ids`` answers (migration 0008); elsewhere the ids are matched in
+    the column's text, which SQLite reads row by row.
+    """
+    key = str(record_id)
+    if connection.vendor == "postgresql":
+        return events.filter(subject_ids__contains=[key])
+    return events.alias(ids_text=Cast("subject_ids", TextField())).filter(
+        ids_text__contains=f'"{key}"'
     )

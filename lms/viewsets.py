@@ -21,7 +21,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormMixin
-from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
+from django_filters import (
+    ChoiceFilter,
+    DateFromToRangeFilter,
+    ModelChoiceFilter,
+    NumberFilter,
+)
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -33,7 +38,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
-from lms import permissions, selectors, services
+from lms import audit, permissions, selectors, services
 from lms.audit import audit_record
 from lms.forms import RoleGrantForm
 from lms.models import AuditEvent, Commune, Hamlet, RoleAssignment, RoleChange, User
@@ -491,6 +496,36 @@ class RolesGroup(ViewSetGroup):
 
 
 class AuditEventFilterSet(WagtailFilterSet):
+    """The log read by person (what the rows were about, and which one), by staff
+    member and by date."""
+
+    subject = ChoiceFilter(
+        label=gettext_lazy("About"),
+        choices=audit.subject_choices,
+        method="filter_subject",
+    )
+    record = NumberFilter(
+        label=gettext_lazy("Record number"),
+        method="filter_record",
+        min_value=1,
+        max_value=2**63 - 1,
+        decimal_places=0,
+        error_messages={
+            "invalid": gettext_lazy("Give the record's number, a whole number."),
+            "min_value": gettext_lazy("No record has this number."),
+            "max_value": gettext_lazy("No record has this number."),
+            "max_decimal_places": gettext_lazy(
+                "Give the record's number, a whole number."
+            ),
+        },
+        help_text=gettext_lazy(
+            "The number of the household, resident or other record: the events "
+            "that read, exported or changed it."
+        ),
+    )
+    actor = ModelChoiceFilter(
+        label=gettext_lazy("Staff member"), queryset=User.objects.none()
+    )
     action = ChoiceFilter(
         label=gettext_lazy("Action"), choices=AuditEvent.Action.choices
     )
@@ -498,7 +533,24 @@ class AuditEventFilterSet(WagtailFilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "at"]
+        fields = ["subject", "record", "actor", "action", "at"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # The people whose roles the viewer sees: the staff of their places.
+        self.filters["actor"].queryset = User.objects.filter(
+            pk__in=permissions.role_assignments_managed_by(request.user).values(
+                "user_id"
+            )
+        ).order_by("full_name", "pk")
+
+    def filter_subject(self, queryset, name, value):
+        return audit.events_about(queryset, value) if value else queryset
+
+    def filter_record(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return audit.events_naming(queryset, int(value))
 
 
 class AuditEventIndexView(ScopedIndexView):
@@ -544,7 +596,11 @@ class AuditEventIndexView(ScopedIndexView):
             Column("at", label=_("When"), accessor="at", sort_key="at"),
             Column("by", label=_("By"), accessor="actor_name"),
             Column("action", label=_("Action"), accessor="get_action_display"),
-            Column("subject", label=_("What"), accessor="subject"),
+            Column(
+                "subject",
+                label=_("What"),
+                accessor=lambda event: audit.subject_label(event.subject),
+            ),
             Column(
                 "records",
                 label=_("Records"),

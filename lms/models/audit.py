@@ -51,7 +51,12 @@ class AuditEvent(Record):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["commune", "-at"], name="audit_commune_at")]
+        # Read by place, and by staff member (the log's filters). Reading by person
+        # uses a GIN index on subject_ids on PostgreSQL (migration 0008).
+        indexes = [
+            models.Index(fields=["commune", "-at"], name="audit_commune_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
 

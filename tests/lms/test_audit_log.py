@@ -41,6 +41,16 @@ def as_(client, person):
     return client
 
 
+def listed(response) -> str:
+    """The rows of the log a page shows (the filters name staff members too)."""
+    text = response.content.decode()
+    assert response.status_code == 200
+    if 'class="listing' not in text:
+        return ""
+    table = text.split('class="listing', 1)[1]
+    return table.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+
+
 def test_a_commune_official_reads_the_events_of_the_commune_only(client, world):
     text = as_(client, world.commune_official).get(INDEX).content.decode()
 
@@ -102,8 +112,76 @@ def test_the_log_has_no_screen_to_change_or_delete_it(client, world):
 def test_the_log_is_filtered_by_action_and_searched_by_name(client, world):
     official = as_(client, world.province_official)
 
-    listed = official.get(INDEX, {"action": "list"}).content.decode()
-    found = official.get(INDEX, {"q": "ngo thi vien"}).content.decode()
+    lists = listed(official.get(INDEX, {"action": "list"}))
+    found = listed(official.get(INDEX, {"q": "ngo thi vien"}))
 
-    assert "Võ Thị Sài" in listed and "Ngô Thị Viên" not in listed
+    assert "Võ Thị Sài" in lists and "Ngô Thị Viên" not in lists
     assert "Ngô Thị Viên" in found and "Võ Thị Sài" not in found
+
+
+def _read(world, person, subject, ids, commune=None):
+    return audit_record(
+        actor=person,
+        action=AuditEvent.Action.VIEW,
+        subject=subject,
+        subject_ids=ids,
+        commune_id=(commune or world.ben_thanh).code,
+    )
+
+
+def test_the_log_is_read_by_person_the_record_named_and_nothing_else(client, world):
+    _read(world, world.team_leader, "household", [12, 40])
+    _read(world, world.team_member, "household", [112])
+    _read(world, world.commune_official, "resident", [12])
+    official = as_(client, world.province_official)
+
+    named = listed(official.get(INDEX, {"subject": "households", "record": "12"}))
+
+    # Household 12, not household 112, nor resident 12.
+    assert "Đỗ Văn Trưởng" in named
+    assert "Ngô Thị Viên" not in named
+    assert "Phạm Văn Phường" not in named
+    residents = listed(official.get(INDEX, {"subject": "residents", "record": "12"}))
+    assert "Phạm Văn Phường" in residents
+    assert "Đỗ Văn Trưởng" not in residents
+
+
+def test_the_log_is_read_by_staff_member(client, world):
+    _read(world, world.team_leader, "household", [5])
+    official = as_(client, world.commune_official)
+
+    rows = listed(official.get(INDEX, {"actor": world.team_leader.pk}))
+
+    assert "Đỗ Văn Trưởng" in rows
+    assert "Ngô Thị Viên" not in rows
+
+
+def test_the_staff_filter_offers_only_the_staff_of_the_viewers_places(client, world):
+    text = as_(client, world.commune_official).get(INDEX).content.decode()
+    options = text.split('name="actor"')[1].split("</select>")[0]
+    assert "Ngô Thị Viên" in options  # a team member of Bến Thành
+    assert "Võ Thị Sài" not in options  # an official of another commune
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ("abc", "Give the record&#x27;s number, a whole number."),
+        ("1.5", "Give the record&#x27;s number, a whole number."),
+        ("-1", "No record has this number."),
+        ("0", "No record has this number."),
+        (str(2**70), "No record has this number."),
+    ],
+)
+def test_an_absurd_record_number_is_refused_with_the_reason(
+    client, world, record, message
+):
+    response = as_(client, world.province_official).get(INDEX, {"record": record})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_the_log_says_what_the_rows_were_about_in_vietnamese(client, world):
+    client.force_login(world.province_official)
+    text = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Hộ gia đình" in text
