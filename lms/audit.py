@@ -7,12 +7,13 @@ it), so the log grows with what people look at, not with the size of the data.
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import AuditEvent
+from lms.models import AuditEvent, Commune
 
 # What the log's rows are about, as staff read it: a name for each kind of row,
 # and the subjects the code writes for it.
@@ -41,6 +42,21 @@ def _client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _province_of(commune_id) -> str | None:
+    """The province of a commune, read once a day at most: communes do not move."""
+    if commune_id is None:
+        return None
+    return cache.get_or_set(
+        f"lms:commune-province:{commune_id}",
+        lambda: (
+            Commune.objects.filter(pk=commune_id)
+            .values_list("province_id", flat=True)
+            .first()
+        ),
+        timeout=24 * 3600,
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -57,6 +73,7 @@ def audit_record(
     the data lives (``None`` when it spans communes).
     """
     return AuditEvent.objects.create(
+        province_id=_province_of(commune_id),
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=(
             (actor.full_name or actor.get_username())

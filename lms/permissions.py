@@ -279,5 +279,5 @@ def audit_events_visible_to(user):
     if not can_read_audit_log(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(
-        scope_filter(user, commune="commune", province="commune__province")
+        scope_filter(user, commune="commune", province="province")
     )

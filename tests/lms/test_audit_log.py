@@ -185,3 +185,20 @@ def test_the_log_says_what_the_rows_were_about_in_vietnamese(client, world):
     client.force_login(world.province_official)
     text = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Hộ gia đình" in text
+
+
+def test_a_long_log_is_counted_no_further_than_its_pages_reach(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr("lms.viewsets.CappedPaginator.limit", 2)
+    for number in range(3):
+        _read(world, world.team_leader, "household", [number])
+
+    text = as_(client, world.province_official).get(INDEX).content.decode()
+
+    assert "The newest 2 events (narrow the filters for others)" in text
+
+
+def test_events_carry_their_communes_province(world):
+    event = _read(world, world.team_leader, "household", [9], commune=world.sai_gon)
+    assert event.province_id == world.hcm.pk
