@@ -233,13 +233,13 @@
   const path = (url) => new URL(url, location.href).pathname;
   function completedKeep(urls) {
     const known = completed();
+    const before = known.size;
     for (const url of urls) known.add(path(url));
-    localStorage.setItem(COMPLETED, JSON.stringify([...known]));
+    if (known.size !== before) localStorage.setItem(COMPLETED, JSON.stringify([...known]));
   }
   function completedForget(url) {
     const known = completed();
-    known.delete(path(url));
-    localStorage.setItem(COMPLETED, JSON.stringify([...known]));
+    if (known.delete(path(url))) localStorage.setItem(COMPLETED, JSON.stringify([...known]));
   }
   for (const lesson of document.querySelectorAll("[data-lessons-completed]")) {
     completedKeep(lesson.dataset.lessonsCompleted.split(" ").filter(Boolean));
