@@ -23,6 +23,7 @@ person ≤ 300 ms median, the queue ≤ 200 ms median, queries the same on every
 
 import argparse
 import datetime
+import importlib
 import json
 import os
 import random
@@ -111,6 +112,19 @@ def events_load(count: int, staff) -> None:
         "at actor_id actor_name action subject subject_ids detail commune_id "
         "province_id ip_address search_key"
     ).split()
+    # A bulk load goes faster without the indexes, made again once it is in.
+    gin = importlib.import_module(
+        "lms.migrations.0008_audit_log_read_by_person_and_staff"
+    )
+    with connection.schema_editor() as editor:
+        editor.execute(gin.GIN_DROP)
+        for index in AuditEvent._meta.indexes:
+            editor.remove_index(AuditEvent, index)
+    names = {
+        (actor.pk, subject): fold(f"{actor.full_name} {subject}")
+        for actor in staff
+        for subject in subjects
+    }
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
@@ -138,21 +152,25 @@ def events_load(count: int, staff) -> None:
                         actor.full_name,
                         action,
                         subject,
-                        json.dumps([str(pk) for pk in ids]),
+                        "[" + ", ".join(f'"{pk}"' for pk in ids) + "]",
                         "",
                         rng.choice(communes),
                         PROVINCE if inside else NEIGHBOUR,
                         None,
-                        fold(f"{actor.full_name} {subject}"),
+                        names[actor.pk, subject],
                     )
                 )
                 if number and number % 1_000_000 == 0:
                     print(f"  {number:,} events…", flush=True)
     print(f"copied {count:,} audit events in {time.perf_counter() - began:.0f} s")
     began = time.perf_counter()
+    with connection.schema_editor() as editor:
+        for index in AuditEvent._meta.indexes:
+            editor.add_index(AuditEvent, index)
+        editor.execute(gin.GIN_CREATE)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE lms_auditevent")
-    print(f"analysed in {time.perf_counter() - began:.0f} s")
+    print(f"indexed and analysed in {time.perf_counter() - began:.0f} s")
 
 
 def requests_load(count: int, official) -> None:
