@@ -25,17 +25,15 @@ import argparse
 import datetime
 import html
 import json
-import os
 import random
 import re
-import statistics
 import sys
 import time
 import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import database_ensure, manage  # noqa: E402
+from support import django_ready, page_timings  # noqa: E402
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TARGET_MEDIAN_MS = 150
@@ -266,37 +264,6 @@ def next_link(page: str) -> str | None:
     return html.unescape(links[-1]) if links else None
 
 
-def measure(client, url: str, repeat: int) -> dict:
-    from django.db import connection
-
-    for _ in range(2):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    # Django empties its own query log when a request starts: count them here.
-    with connection.execute_wrapper(count):
-        body = client.get(url).content.decode()
-    rows = body.count("<tr>") - 1
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append(1000 * (time.perf_counter() - started))
-    times.sort()
-    return {
-        "url": url,
-        "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-        "queries": len(executed),
-        "rows": rows,
-    }
-
-
 def later_page(client, url: str) -> str:
     for _ in range(PAGES_FOLLOWED):
         found = next_link(client.get(url).content.decode())
@@ -312,35 +279,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     arguments = parser.parse_args()
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must name a PostgreSQL database (see the top).")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.base"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    sys.path.insert(0, str(REPOSITORY))
-    database_ensure(url)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("load_admin_units")
-
-    import django
-
-    django.setup()
+    django_ready(DEFAULT_DATABASE)
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.urls import reverse
 
     from lms.models import User
     from lms.text import fold
 
-    # Static files are not what is measured: name them without a manifest.
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
-        }
-    ).enable()
     course, officials = officials_ensure()
     residents_load(arguments.residents)
     # Fresh statistics, as autovacuum keeps them on a server that has run a while.
@@ -368,7 +314,7 @@ def main() -> None:
         client.force_login(official)
         for label, target in scenarios.items():
             target = target or later_page(client, issue)
-            figures = measure(client, target, arguments.repeat)
+            figures = page_timings(client, target, arguments.repeat)
             results[f"{who} official, {label}"] = figures
             print(
                 f"{who:>8} official, {label:<28} median {figures['median_ms']:7.1f} ms"

@@ -25,9 +25,7 @@ import argparse
 import datetime
 import importlib
 import json
-import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -35,7 +33,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
-from bench.support import database_ensure, manage  # noqa: E402
+from bench.support import django_ready, page_timings  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/lms_bench_privacy"
 PROVINCE = "66"  # Đắk Lắk
@@ -206,34 +204,6 @@ def requests_load(count: int, official) -> None:
     print(f"created {count:,} requests")
 
 
-def measure(client, url: str, repeat: int) -> dict:
-    from django.db import connection
-
-    for _ in range(2):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        client.get(url)
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        client.get(url)
-        times.append(1000 * (time.perf_counter() - began))
-    times.sort()
-    return {
-        "url": url,
-        "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-        "queries": len(executed),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -241,29 +211,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     arguments = parser.parse_args()
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must name a PostgreSQL database (see the top).")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.base"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    database_ensure(url)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("load_admin_units")
-
-    import django
-
-    django.setup()
-    from django.test import Client, override_settings
+    django_ready(DEFAULT_DATABASE)
+    from django.test import Client
     from django.urls import reverse
 
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
-        }
-    ).enable()
     officials, staff = staff_ensure()
     events_load(arguments.events, staff)
     requests_load(arguments.requests, officials["province"])
@@ -292,7 +243,7 @@ def main() -> None:
         for label, (target_url, target) in scenarios.items():
             if who == "commune" and "fifth" in label:
                 continue
-            figures = measure(client, target_url, arguments.repeat)
+            figures = page_timings(client, target_url, arguments.repeat)
             figures["target_median_ms"] = target
             met = met and figures["median_ms"] <= target
             results[f"{who} official, {label}"] = figures
