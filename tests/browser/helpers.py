@@ -101,6 +101,24 @@ def h5p_choose(frame, text: str, *, before_each=None) -> None:
     expect(answer).to_have_attribute("aria-checked", "true")
 
 
+def h5p_retry(frame) -> None:
+    """Press "Retry" until the answers can be chosen again. A press while the
+    player is still showing the result of "Check" can be lost; a person would
+    press again."""
+    from playwright.sync_api import expect
+
+    answer = frame.locator(".h5p-answer").first
+    retry = frame.get_by_role("button", name="Retry")
+    for _attempt in range(3):
+        if retry.is_visible():
+            retry.click()
+        for _tick in range(20):
+            if answer.get_attribute("aria-disabled") != "true":
+                return
+            time.sleep(0.1)
+    expect(answer).not_to_have_attribute("aria-disabled", "true")
+
+
 def h5p_answer_set(frame, answers: list[str], *, before_each=None) -> None:
     """Answer an H5P single-choice set question by question, tapping each answer
     again until the player marks it chosen, then waiting for the next question.
