@@ -312,13 +312,15 @@ def _breach_clock(breach, now) -> dict:
     """Hours left to notify the authority, or how late it is."""
     if breach.notified_at is not None:
         return {"state": "notified"}
-    hours = int((breach.notify_by - now).total_seconds() // 3600)
     if breach.notify_by < now:
         return {
             "state": "overdue",
             "hours": int((now - breach.notify_by).total_seconds() // 3600),
         }
-    return {"state": "open", "hours": hours}
+    return {
+        "state": "open",
+        "hours": int((breach.notify_by - now).total_seconds() // 3600),
+    }
 
 
 def _breaches_provinces(user):
