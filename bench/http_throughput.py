@@ -179,10 +179,13 @@ FIND_TARGETS = """
 import json
 from certificates.models import Certificate
 from courses.models import CourseIndexPage, CoursePage
-from lms.demo import DEMO_PASSWORD, RESIDENT
-from lms.models import Enrollment, User
+from courses.models import Enrollment
+from demo.data import demo_content_read
+from lms.models import User
 from lms.phone import phone_to_e164
 
+content = demo_content_read()
+RESIDENT = next(person for person in content.people if person.role == "resident")
 resident = User.objects.get(phone=phone_to_e164(RESIDENT.phone))
 enrollment = (
     Enrollment.objects.filter(user=resident, completed_at__isnull=True)
@@ -199,7 +202,7 @@ print(json.dumps({
     "certificate": certificate.code if certificate else None,
     "holder_phone": None if certificate else RESIDENT.phone,
     "login": RESIDENT.phone,
-    "password": DEMO_PASSWORD,
+    "password": content.password,
 }))
 """
 

@@ -32,14 +32,29 @@ def working_days_add(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+@functools.cache
+def _running_count(year: int) -> tuple[int, ...]:
+    """Working days of ``year`` from 1 January up to and including each of its
+    days (index 0 is 1 January)."""
+    counts = []
+    total = 0
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
+        day += datetime.timedelta(days=1)
+    return tuple(counts)
+
+
+def _counted_in_year(day: datetime.date) -> int:
+    return _running_count(day.year)[day.timetuple().tm_yday - 1]
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after ``start`` up to and including ``end`` (negative if
-    ``end`` is earlier)."""
+    ``end`` is earlier). Read from each year's running count, so a request
+    overdue by months costs as little as one due tomorrow."""
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        count += is_working_day(day)
-    return count
+    whole_years = sum(_running_count(year)[-1] for year in range(start.year, end.year))
+    return whole_years + _counted_in_year(end) - _counted_in_year(start)

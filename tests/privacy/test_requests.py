@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lms.models import AuditEvent
-from privacy.calendar import working_days_add, working_days_between
+from privacy.calendar import is_working_day, working_days_add, working_days_between
 from privacy.models import DataRequest
 from tests.staff import staff_world
 
@@ -54,6 +54,26 @@ def test_the_deadline_counts_vietnams_working_days(received, due):
 
     assert working_days_add(start, 2) == datetime.date.fromisoformat(due)
     assert working_days_between(start, datetime.date.fromisoformat(due)) == 2
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-12-30", "2027-01-04"),  # across New Year's Day
+        ("2025-06-15", "2027-03-01"),  # overdue for years, Tết twice
+        ("2026-02-16", "2026-02-20"),  # inside Tết: no working day
+        ("2026-05-05", "2026-05-05"),
+    ],
+)
+def test_the_clock_counts_every_working_day_across_years(start, end):
+    start, end = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    day_by_day = sum(
+        is_working_day(start + datetime.timedelta(days=offset))
+        for offset in range(1, (end - start).days + 1)
+    )
+
+    assert working_days_between(start, end) == day_by_day
+    assert working_days_between(end, start) == -day_by_day
 
 
 def test_a_commune_official_enters_a_request_due_in_two_working_days(world):
