@@ -44,8 +44,11 @@ run: setup
 	  LMS_PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py db_worker --queue-name '*' & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One worker per CPU; a module's tests stay in one worker (tests/conftest.py).
+PYTEST_WORKERS = -n auto --dist loadgroup
+
 test: setup system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_WORKERS)
 
 # Only the production stack: nginx, gunicorn, the task worker, PostgreSQL and Redis,
 # walked over HTTPS (docs/deployment.md).

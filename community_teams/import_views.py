@@ -24,10 +24,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from community_teams import imports
 from community_teams.models import RosterImport, RosterImportRow
 from community_teams.permissions import hamlets_managed_by, may_keep_households
-from community_teams.roster import MAX_BYTES
 from lms.audit import audit_record
 from lms.converters import id_parse
 from lms.models import AuditEvent, Hamlet
+from lms.spreadsheets import MAX_BYTES
 
 ROWS_PER_PAGE = 50
 # A browser without JavaScript reloads the progress page this often (seconds).

@@ -39,9 +39,10 @@ from community_teams.models import (
     RosterImportRow,
     household_key,
 )
-from community_teams.roster import MAX_BYTES, HouseholdRead, roster_read
+from community_teams.roster import HouseholdRead, roster_read
 from lms.audit import audit_record
 from lms.models import AuditEvent, Hamlet
+from lms.spreadsheets import MAX_BYTES
 from lms.text import fold
 
 logger = logging.getLogger(__name__)

@@ -23,33 +23,28 @@ Nothing here writes to the database: :func:`roster_read` returns what the file
 says, cell by cell, with every problem found.
 """
 
-import csv
-import datetime
-import io
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from community_teams.models import Resident
 from lms.phone import phone_to_e164
-from lms.text import fold, nfc
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_COLUMNS = 40
-# The header is looked for in this many rows from the top.
-HEADER_SEARCH_ROWS = 20
-# So many empty rows in a row end the data.
-MAX_BLANK_RUN = 1000
+from lms.spreadsheets import (
+    Column,
+    Row,
+    cell_error,
+    classify,
+    file_rows,
+    first_columns,
+    label_key,
+    refuse,
+    rows_under_header,
+    top_rows,
+)
+from lms.text import fold
 
 HOUSEHOLD = "household"
 NAME = "name"
@@ -96,29 +91,8 @@ _HEAD_RELATIONS = {"chu ho", "ch"}
 _FIRST_YEAR = 1900
 
 
-def _label_key(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
-
-
 def _classify(text: str) -> str | None:
-    key = _label_key(text)
-    if not key:
-        return None
-    for name, pattern in _LABELS:
-        if re.search(pattern, key):
-            return name
-    return None
-
-
-@dataclass
-class Column:
-    index: int
-    field: str | None
-    label: str
-
-    @property
-    def letter(self) -> str:
-        return get_column_letter(self.index + 1)
+    return classify(_LABELS, text)
 
 
 @dataclass
@@ -135,7 +109,7 @@ class Person:
 
     @property
     def is_head(self) -> bool:
-        return _label_key(self.relation) in _HEAD_RELATIONS
+        return label_key(self.relation) in _HEAD_RELATIONS
 
 
 @dataclass
@@ -162,182 +136,6 @@ class Roster:
     people: int
 
 
-def _refuse(message: str, code: str):
-    raise ValidationError(message, code=code)
-
-
-# Reading cells -------------------------------------------------------------------
-
-
-def _cell_text(value) -> str:
-    """A cell as text: whole numbers without ".0", text in NFC, spaces collapsed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "x" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return " ".join(nfc(str(value)).split())
-
-
-def _unreadable_xlsx():
-    _refuse(
-        _(
-            "This Excel file cannot be read: it may be damaged or protected by "
-            "a password. Open it in Excel, save it again as .xlsx and upload it."
-        ),
-        "unreadable",
-    )
-
-
-# What openpyxl raises on a damaged workbook: a broken archive, missing parts, XML
-# that does not parse (SyntaxError) or that defusedxml refuses (ValueError), cells
-# it cannot convert.
-_XLSX_FAILURES = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    IndexError,
-    OSError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    SyntaxError,
-)
-
-
-def _xlsx_rows(data: bytes) -> tuple[Iterator[list[str]], int]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        estimate = sheet.max_row or 0
-    except _XLSX_FAILURES:
-        _unreadable_xlsx()
-
-    def rows():
-        try:
-            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                yield [_cell_text(value) for value in row]
-        except _XLSX_FAILURES:
-            _unreadable_xlsx()
-        finally:
-            book.close()
-
-    return rows(), estimate
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text"),
-    else Windows-1258, the code page of Excel's plain "CSV" on Vietnamese Windows;
-    NFC joins the tone marks that code page writes apart."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            _refuse(_not_a_spreadsheet(), "not_spreadsheet")
-    # Text never holds a NUL byte; images, PDFs and archives do.
-    if b"\x00" in data[:65536]:
-        _refuse(_not_a_spreadsheet(), "not_spreadsheet")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1258")
-    except UnicodeDecodeError:
-        _refuse(
-            _(
-                "The file's text cannot be read. Save it from Excel as "
-                "“CSV UTF-8” or as .xlsx and upload it again."
-            ),
-            "encoding",
-        )
-
-
-def _csv_rows(data: bytes) -> tuple[Iterator[list[str]], int]:
-    text = _decode(data)
-    if not any(ch.isalpha() for ch in text[:4096]):
-        _refuse(_not_a_spreadsheet(), "not_spreadsheet")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-
-    def rows():
-        try:
-            for row in csv.reader(io.StringIO(text), dialect):
-                yield [_cell_text(cell) for cell in row[:MAX_COLUMNS]]
-        except csv.Error:
-            _refuse(_not_a_spreadsheet(), "not_spreadsheet")
-
-    return rows(), text.count("\n") + 1
-
-
-def _not_a_spreadsheet() -> str:
-    return _(
-        "This file is not a spreadsheet. Upload the roster as an Excel file (.xlsx) "
-        "or as CSV."
-    )
-
-
-# A workbook's parts unpack to far more than its file; past this it is a ZIP bomb
-# (openpyxl would hold its shared strings in memory), not a list of people.
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024
-
-
-def _check_unpacked_size(data: bytes) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        # The reader says what is wrong with a damaged workbook.
-        return
-    if unpacked > MAX_UNPACKED_BYTES:
-        _refuse(
-            _(
-                "This Excel file would unpack to more than %(size)s MB, far more "
-                "than a list holds: it is refused. Open it in Excel, save it again "
-                "as .xlsx and upload it."
-            )
-            % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)},
-            "zip_bomb",
-        )
-
-
-def file_rows(data: bytes) -> tuple[Iterator[list[str]], int]:
-    """The rows of an .xlsx or CSV file, each a list of cell texts, and about how
-    many there are (for a progress bar; 0 when the file does not say).
-
-    The kind of file is told from its bytes, not its name. Raises
-    ``ValidationError`` for an empty file, a file over ``MAX_BYTES``, an old .xls
-    workbook or anything that is not a spreadsheet.
-    """
-    if not data:
-        _refuse(_("The file is empty."), "empty")
-    if len(data) > MAX_BYTES:
-        _refuse(
-            _("The file is larger than %(size)s MB; split it by hamlet.")
-            % {"size": MAX_BYTES // (1024 * 1024)},
-            "too_large",
-        )
-    if data.startswith(b"PK\x03\x04"):
-        _check_unpacked_size(data)
-        return _xlsx_rows(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        _refuse(
-            _(
-                "This is an old Excel workbook (.xls). Open it in Excel, save it "
-                "as .xlsx (Excel Workbook) and upload that file."
-            ),
-            "xls",
-        )
-    return _csv_rows(data)
-
-
 # The header ----------------------------------------------------------------------
 
 
@@ -354,7 +152,7 @@ def _is_sub_header(lower: list[str]) -> bool:
     if not cells:
         return False
     for text in cells:
-        key = _label_key(text)
+        key = label_key(text)
         if key not in (_SUB_MALE, _SUB_FEMALE) and _classify(text) is None:
             return False
     return True
@@ -370,7 +168,7 @@ def _header(rows: list[list[str]]) -> tuple[list[Column], int]:
         if len(fields) > best_score:
             best, best_score = index, len(fields)
     if best is None:
-        _refuse(_expected_columns(), "no_header")
+        refuse(_expected_columns(), "no_header")
     upper = rows[best]
     after = best + 1
     lower = rows[after] if after < len(rows) else []
@@ -390,7 +188,7 @@ def _header(rows: list[list[str]]) -> tuple[list[Column], int]:
         up, low = upper[i], lower[i]
         group = _classify(up)
         label = f"{up} – {low}" if up and low else (up or low)
-        low_key = _label_key(low)
+        low_key = label_key(low)
         if low_key in (_SUB_MALE, _SUB_FEMALE) and group == BIRTH:
             kind = BIRTH_MALE if low_key == _SUB_MALE else BIRTH_FEMALE
         elif low:
@@ -411,15 +209,6 @@ def _is_column_numbers(row: list[str]) -> bool:
 # Cells ---------------------------------------------------------------------------
 
 
-def _error(line: int, column: Column | None, value: str, message: str) -> dict:
-    return {
-        "line": line,
-        "column": f"{column.letter} ({column.label})" if column else "",
-        "value": value[:100],
-        "message": str(message),
-    }
-
-
 def _birth_year(text: str) -> int | None:
     match = _YEAR_AT_END.search(text) or _YEAR_AT_START.search(text)
     if match is None:
@@ -427,26 +216,8 @@ def _birth_year(text: str) -> int | None:
     return int(match.group(1))
 
 
-class _Row:
-    """One data row, read through the columns found in the header."""
-
-    def __init__(self, line: int, cells: list[str], columns: dict[str, Column]):
-        self.line, self.cells, self.columns = line, cells, columns
-        self.errors: list[dict] = []
-
-    def text(self, name: str) -> str:
-        column = self.columns.get(name)
-        if column is None or column.index >= len(self.cells):
-            return ""
-        return self.cells[column.index]
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.append(
-            _error(self.line, self.columns.get(name), self.text(name), message)
-        )
-
-    def is_blank(self) -> bool:
-        return not any(self.text(name) for name in self.columns)
+class _Row(Row):
+    """One data row of a roster, read into a person."""
 
     def year(self, name: str) -> int | None:
         text = self.text(name)
@@ -477,7 +248,7 @@ class _Row:
             self.fail(name_field, _("A name can have at most 150 characters."))
         sex = ""
         if self.text(SEX):
-            sex = _SEXES.get(_label_key(self.text(SEX)), "")
+            sex = _SEXES.get(label_key(self.text(SEX)), "")
             if not sex:
                 self.fail(SEX, _("Write the sex as “Nam” or “Nữ”."))
         year = self.year(BIRTH)
@@ -532,7 +303,7 @@ def _layout(fields: set[str]) -> str:
         return "relation"
     if HEAD_NAME in fields and NAME not in fields:
         return "one_row_per_household"
-    _refuse(_expected_columns(), "wrong_columns")
+    refuse(_expected_columns(), "wrong_columns")
 
 
 def _household(people: list[Person]) -> HouseholdRead:
@@ -540,7 +311,7 @@ def _household(people: list[Person]) -> HouseholdRead:
     head = heads[0] if heads else people[0]
     for extra in heads[1:]:
         extra.errors.append(
-            _error(
+            cell_error(
                 extra.line,
                 None,
                 extra.relation,
@@ -562,7 +333,7 @@ def _household(people: list[Person]) -> HouseholdRead:
 
 def _alone(person: Person, message: str) -> HouseholdRead:
     """A row that belongs to no household: shown on its own, with why."""
-    person.errors.append(_error(person.line, None, person.name, message))
+    person.errors.append(cell_error(person.line, None, person.name, message))
     return _household([person])
 
 
@@ -620,7 +391,7 @@ def _mark_repeats(households: list[HouseholdRead]) -> None:
             continue
         if key in seen:
             home.errors.append(
-                _error(
+                cell_error(
                     home.line,
                     None,
                     home.head_name,
@@ -644,13 +415,7 @@ def roster_read(data: bytes, *, on_progress=None) -> Roster:
     rows or more than ``MAX_ROWS`` rows.
     """
     rows, expected = file_rows(data)
-    top: list[list[str]] = []
-    for row in rows:
-        top.append(row)
-        if len(top) >= HEADER_SEARCH_ROWS:
-            break
-    if not any(any(cells) for cells in top):
-        _refuse(_("The file is empty."), "empty")
+    top = top_rows(rows)
     columns, first_data = _header(top)
     ignored = [
         {
@@ -674,40 +439,26 @@ def roster_read(data: bytes, *, on_progress=None) -> Roster:
         for column in columns
         if column.field is None and column.label
     ]
-    by_field: dict[str, Column] = {}
-    for column in columns:
-        if column.field and column.field not in (CITIZEN_ID, NUMBER):
-            by_field.setdefault(column.field, column)
+    by_field = first_columns(columns, skip=(CITIZEN_ID, NUMBER))
     layout = _layout(set(by_field))
-    people: list[Person] = []
-    count = 0
-
-    def data_rows():
-        yield from enumerate(top[first_data:], start=first_data + 1)
-        yield from enumerate(rows, start=len(top) + 1)
-
-    blank_run = 0
-    for line, cells in data_rows():
-        row = _Row(line, cells, by_field)
-        if row.is_blank():
-            # Sheets often carry formatted empty rows far below the data.
-            blank_run += 1
-            if blank_run > MAX_BLANK_RUN:
-                break
-            continue
-        blank_run = 0
-        count += 1
-        if count > MAX_ROWS:
-            _refuse(
+    people = [
+        row.person()
+        for row in rows_under_header(
+            top,
+            rows,
+            first_data=first_data,
+            columns=by_field,
+            expected=expected,
+            too_many_rows=lambda count: (
                 _("The file has more than %(count)s rows; split it by hamlet.")
-                % {"count": number_format(MAX_ROWS, force_grouping=True)},
-                "too_many_rows",
-            )
-        if on_progress and count % 2000 == 0:
-            on_progress(count, max(expected, count))
-        people.append(row.person())
+                % {"count": count}
+            ),
+            on_progress=on_progress,
+            row_class=_Row,
+        )
+    ]
     if not people:
-        _refuse(_("The file has a header but no households under it."), "no_rows")
+        refuse(_("The file has a header but no households under it."), "no_rows")
     households = _group(people, layout)
     _mark_repeats(households)
     return Roster(

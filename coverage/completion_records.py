@@ -221,7 +221,7 @@ def completion_records_read(data: bytes, *, on_progress=None) -> CompletionFile:
     """Read an export of completions, with every wrong cell of each row and why.
 
     Raises ``ValidationError`` (with a ``code``) when the file as a whole cannot
-    be used: see :func:`coverage.spreadsheet.sheet_rows`, plus no header with the
+    be used: see :func:`lms.spreadsheets.file_rows`, plus no header with the
     needed columns, no rows under it, or too many rows.
     """
     columns, by_field, rows = data_rows(

@@ -32,10 +32,10 @@ from coverage.models import (
     StaffImportRow,
 )
 from coverage.permissions import agencies_kept_by, keeps_agencies, provinces_kept_by
-from coverage.spreadsheet import MAX_BYTES, MAX_ROWS, too_large_message
 from lms.audit import audit_record
 from lms.converters import id_parse
 from lms.models import AuditEvent
+from lms.spreadsheets import MAX_BYTES, MAX_ROWS, too_large_message
 
 ROWS_PER_PAGE = 50
 # A browser without JavaScript reloads the progress page this often (seconds).

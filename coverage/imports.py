@@ -63,12 +63,12 @@ from coverage.models import (
     StaffMember,
 )
 from coverage.permissions import may_keep_agency, provinces_kept_by
-from coverage.spreadsheet import cell_error, check_size
 from coverage.staff_roster import StaffRead, staff_roster_read
 from lms.audit import audit_record
 from lms.models import AuditEvent, Province, RoleChange, User
 from lms.models.users import Role
 from lms.services import role_grant_many
+from lms.spreadsheets import cell_error, check_size
 from lms.text import fold
 
 logger = logging.getLogger(__name__)

@@ -21,8 +21,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from coverage.models import StaffCategory
-from coverage.spreadsheet import cell_error, data_rows, ignored_columns, label_key
+from coverage.spreadsheet import data_rows, ignored_columns
 from lms.phone import phone_to_e164
+from lms.spreadsheets import cell_error, label_key
 from lms.text import fold
 
 NAME = "name"
@@ -41,7 +42,7 @@ TEMPLATE_COLUMNS = [
     "Email",
 ]
 
-# Header labels, as :func:`coverage.spreadsheet.label_key` reduces them.
+# Header labels, as :func:`lms.spreadsheets.label_key` reduces them.
 LABELS = [
     (NUMBER, r"^(stt|tt|so tt|so thu tu)$"),
     (NAME, r"^(ho (va )?ten|ho ten|full name|name)\b|^ten$"),
@@ -181,7 +182,7 @@ def staff_roster_read(data: bytes, *, on_progress=None) -> StaffRoster:
 
     ``on_progress(rows_read, rows_expected)`` is called now and then. Raises
     ``ValidationError`` (with a ``code``) when the file as a whole cannot be used:
-    see :func:`coverage.spreadsheet.sheet_rows`, plus no header with the needed
+    see :func:`lms.spreadsheets.file_rows`, plus no header with the needed
     columns, no rows under it, or too many rows.
     """
     columns, by_field, rows = data_rows(

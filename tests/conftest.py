@@ -31,6 +31,20 @@ def _flushes_the_database(item: pytest.Item) -> bool:
     return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Which tests pytest-xdist (``--dist loadgroup``) keeps in one worker: a
+    module's tests, so its module-scoped fixtures are built once; the production
+    stack's, which binds fixed ports; and, apart, a module's tests that flush the
+    database, which the sort below sends to each worker after all the others."""
+    if item.get_closest_marker("deploy"):
+        group = "deploy"
+    else:
+        group = item.module.__name__
+        if _flushes_the_database(item):
+            group += ":flushing"
+    item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that flush the database run after all the others. pytest-django sorts

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from community_teams import imports
 from community_teams.models import Household, Resident, RosterImport, RosterImportRow
-from community_teams.roster import MAX_BYTES
 from lms.models import AuditEvent
+from lms.spreadsheets import MAX_BYTES
 from tests.community_teams.outreach import household
 from tests.community_teams.rosters import (
     CSV_HEADER,

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 
 from coverage import imports, signals
 from coverage.models import AgencyFigures, StaffImport, StaffImportRow, StaffMember
-from coverage.spreadsheet import MAX_BYTES
 from lms.models import AuditEvent, RoleAssignment, RoleChange, User
 from lms.models.users import Role
+from lms.spreadsheets import MAX_BYTES
 from tests.coverage.spreadsheets import (
     STAFF,
     STAFF_HEADER,
