@@ -8,8 +8,8 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from courses.receivers import content_changed
@@ -23,11 +23,18 @@ class CoursesConfig(AppConfig):
             ("moved", post_page_move),
         ):
             signal.connect(content_changed, dispatch_uid=f"courses.content.{name}")
-        for model in (Page, *self.get_models()):
-            if issubclass(model, Page):
+        # Who may see a page, and which site serves it, are cached with it
+        # (lms.routing).
+        for model in (Page, PageViewRestriction, Site, *self.get_models()):
+            if issubclass(model, (Page, PageViewRestriction, Site)):
                 for name, signal in (("saved", post_save), ("deleted", post_delete)):
                     signal.connect(
                         content_changed,
                         sender=model,
                         dispatch_uid=f"courses.content.{name}.{model.__name__}",
                     )
+        m2m_changed.connect(
+            content_changed,
+            sender=PageViewRestriction.groups.through,
+            dispatch_uid="courses.content.restriction_groups",
+        )

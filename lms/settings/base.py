@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "lms.middleware.PublicAddressMiddleware",
     "privacy.middleware.ConsentRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.routing.PageRouteMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -218,6 +219,10 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# Routes from an address to its page each process remembers until content changes
+# (lms/routing.py); 0 remembers none.
+LMS_ROUTE_CACHE_SIZE = int(os.environ.get("LMS_ROUTE_CACHE_SIZE", "500"))
 
 # Anonymous visitors' pages are kept whole this long at most (lms/pagecache.py);
 # publishing retires them at once. 0 turns the page cache off.

@@ -1,0 +1,92 @@
+"""Which page an address leads to, remembered by each process until content changes.
+
+Wagtail finds the page of a URL by walking the page tree from the site's root:
+the site, the root page and its specific page, then one query for each page down
+the path, on every request, before the page itself does anything. Learners keep
+opening the same lessons, so each process remembers the outcome of that walk for
+the addresses it served (the site and the specific page, its parents attached
+by the courses' routing) and hands it to Wagtail's own serve view, which takes a
+route already found on the request (``Page.route_for_request``).
+
+What is remembered is keyed on the content version (:mod:`lms.content_version`),
+which publishing, unpublishing, moving, deleting or saving a page, a view
+restriction or a site changes: the first request after such a change forgets
+every route of the process. Only routes that found a live page are kept, at most
+``LMS_ROUTE_CACHE_SIZE`` of them (the least recently used go first); 0 keeps none.
+Nothing in a route depends on who asks: who may see the page is decided for each
+request by the page's own serve and Wagtail's hooks, as before.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from wagtail.models import Page, Site
+from wagtail.views import serve as wagtail_serve
+
+from lms.content_version import content_version
+
+
+class _Routes:
+    """A bounded, least-recently-used store that empties when the version moves."""
+
+    def __init__(self):
+        self.version = None
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version, key):
+        with self.lock:
+            if version != self.version:
+                self.version = version
+                self.entries.clear()
+                return None
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, version, key, entry, size: int) -> None:
+        with self.lock:
+            if version != self.version:
+                return
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.version = None
+            self.entries.clear()
+
+
+routes = _Routes()
+
+
+class PageRouteMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        size = settings.LMS_ROUTE_CACHE_SIZE
+        if (
+            view_func is not wagtail_serve
+            or request.method not in ("GET", "HEAD")
+            or size <= 0
+        ):
+            return None
+        path = view_kwargs.get("path", view_args[0] if view_args else "")
+        key = (request.get_host(), request.get_port(), path)
+        version = content_version()
+        entry = routes.get(version, key)
+        if entry is not None:
+            request._wagtail_site, request._wagtail_route_for_request = entry
+            return None
+        route = Page.route_for_request(request, path)
+        if route is not None:
+            routes.put(version, key, (Site.find_for_request(request), route), size)
+        return None
