@@ -3,6 +3,7 @@
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from courses.models import (
     LessonProgress,
     Topic,
 )
-from lms.content_version import content_version
+from lms.content_version import ContentMemo, content_version
 from lms.text import fold
 
 COURSES_PER_PAGE = 12
@@ -163,8 +164,23 @@ class CourseState:
         return None
 
 
+# The live lessons of each course as this process last read them.
+_outlines = ContentMemo()
+
+
+def course_outline(course: CoursePage) -> tuple[LessonPage, ...]:
+    """:func:`lesson_list` as a tuple, read once per process until content
+    changes (the same for every learner; not to be changed by the caller)."""
+    version = content_version()
+    lessons = _outlines.get(version, course.pk)
+    if lessons is None:
+        lessons = tuple(lesson_list(course=course))
+        _outlines.put(version, course.pk, lessons, settings.LMS_CONTENT_MEMO_SIZE)
+    return lessons
+
+
 def _lesson_items(course, enrollment: Enrollment | None) -> list[LessonItem]:
-    lessons = list(lesson_list(course=course))
+    lessons = course_outline(course)
     statuses = {}
     if enrollment is not None:
         statuses = dict(enrollment.lesson_progress.values_list("lesson_id", "status"))

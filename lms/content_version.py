@@ -4,9 +4,14 @@ Anything cached from pages (a lesson's place in its course, a whole public page)
 puts this number in its cache key, so publishing, unpublishing, moving or deleting
 a page makes every such entry stale at once, in every process sharing the cache.
 The app that owns the pages bumps it from Wagtail's signals.
+
+:class:`ContentMemo` keeps what a process read from pages in its own memory,
+until the number moves.
 """
 
+import threading
 import time
+from collections import OrderedDict
 
 from django.core.cache import cache
 
@@ -28,3 +33,36 @@ def content_version_bump() -> None:
         cache.incr(KEY)
     except ValueError:
         cache.add(KEY, time.time_ns(), timeout=None)
+
+
+class ContentMemo:
+    """What one process remembers from pages, forgotten when the content version
+    moves: a bounded store, least recently used first out, safe across threads.
+    What it keeps is shared by every request of the process, so it must be the
+    same for everyone who asks (nothing of a person in it).
+    """
+
+    def __init__(self):
+        self.version = None
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version, key):
+        with self.lock:
+            if version != self.version:
+                self.version = version
+                self.entries.clear()
+                return None
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, version, key, entry, size: int) -> None:
+        with self.lock:
+            if version != self.version or size <= 0:
+                return
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > size:
+                self.entries.popitem(last=False)

@@ -12,56 +12,18 @@ What is remembered is keyed on the content version (:mod:`lms.content_version`),
 which publishing, unpublishing, moving, deleting or saving a page, a view
 restriction or a site changes: the first request after such a change forgets
 every route of the process. Only routes that found a live page are kept, at most
-``LMS_ROUTE_CACHE_SIZE`` of them (the least recently used go first); 0 keeps none.
+``LMS_CONTENT_MEMO_SIZE`` of them (the least recently used go first); 0 keeps none.
 Nothing in a route depends on who asks: who may see the page is decided for each
 request by the page's own serve and Wagtail's hooks, as before.
 """
-
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
-from lms.content_version import content_version
+from lms.content_version import ContentMemo, content_version
 
-
-class _Routes:
-    """A bounded, least-recently-used store that empties when the version moves."""
-
-    def __init__(self):
-        self.version = None
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, version, key):
-        with self.lock:
-            if version != self.version:
-                self.version = version
-                self.entries.clear()
-                return None
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, version, key, entry, size: int) -> None:
-        with self.lock:
-            if version != self.version:
-                return
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.version = None
-            self.entries.clear()
-
-
-routes = _Routes()
+routes = ContentMemo()
 
 
 class PageRouteMiddleware:
@@ -72,7 +34,7 @@ class PageRouteMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        size = settings.LMS_ROUTE_CACHE_SIZE
+        size = settings.LMS_CONTENT_MEMO_SIZE
         if (
             view_func is not wagtail_serve
             or request.method not in ("GET", "HEAD")

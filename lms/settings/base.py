@@ -220,9 +220,10 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
-# Routes from an address to its page each process remembers until content changes
-# (lms/routing.py); 0 remembers none.
-LMS_ROUTE_CACHE_SIZE = int(os.environ.get("LMS_ROUTE_CACHE_SIZE", "500"))
+# How many routes from an address to its page (lms/routing.py), and how many
+# course outlines (courses/selectors.py), each process remembers until content
+# changes; 0 remembers none.
+LMS_CONTENT_MEMO_SIZE = int(os.environ.get("LMS_CONTENT_MEMO_SIZE", "500"))
 
 # Anonymous visitors' pages are kept whole this long at most (lms/pagecache.py);
 # publishing retires them at once. 0 turns the page cache off.

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
+from courses.models import LessonPage
 from tests.factories import add_course
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +28,9 @@ def test_a_lesson_opened_again_reads_no_site_and_no_page_of_its_path(learner, le
 
     assert status == 200
     tables = [sql.split(" FROM ")[1].split()[0] for sql in queries]
-    # The account, the enrolment, the course's outline, the learner's progress:
-    # no site, no page of the path, no view restriction.
-    assert tables == [
-        '"lms_user"',
-        '"courses_enrollment"',
-        '"courses_lessonpage"',
-        '"courses_lessonprogress"',
-    ]
+    # The account, the enrolment, the learner's progress: no site, no page of
+    # the path, no view restriction, no outline of the course.
+    assert tables == ['"lms_user"', '"courses_enrollment"', '"courses_lessonprogress"']
 
 
 def test_an_unpublished_lesson_is_gone_at_once(learner, lessons):
@@ -44,6 +40,18 @@ def test_an_unpublished_lesson_is_gone_at_once(learner, lessons):
     lesson.unpublish()
 
     assert learner.get(lesson.url).status_code == 404
+
+
+def test_a_lesson_added_to_the_course_counts_in_its_outline_at_once(
+    learner, course, lessons
+):
+    assert "Lesson 1 of 3" in learner.get(lessons[0].url).content.decode()
+
+    added = LessonPage(title="Bài mới: Cổng dịch vụ công", slug="bai-moi")
+    course.add_child(instance=added)
+    added.save_revision().publish()
+
+    assert "Lesson 1 of 4" in learner.get(lessons[0].url).content.decode()
 
 
 def test_a_renamed_lesson_answers_at_its_new_address_only(learner, lessons):
@@ -100,7 +108,7 @@ def test_a_learner_joining_the_group_sees_the_restricted_course(learner, user, c
 def test_with_room_for_one_route_each_lesson_is_still_its_own(
     settings, learner, catalogue
 ):
-    settings.LMS_ROUTE_CACHE_SIZE = 1
+    settings.LMS_CONTENT_MEMO_SIZE = 1
     course = add_course(catalogue, title="Khoá tự do", sequential=False)
     learner.post(reverse("enroll", args=[course.pk]))
 
