@@ -24,8 +24,7 @@ too (``migrate`` runs on each deploy). Entries also expire after
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -51,8 +50,6 @@ CACHED_HEADER = "X-Page-Cache"
 # never cached); a response that varies on anything else is not kept.
 _HANDLED_VARY = {"accept-language", "cookie", "accept-encoding"}
 _PRIVATE = ("private", "no-store", "no-cache")
-
-T = TypeVar("T")
 
 
 def _timeout() -> int:
@@ -90,25 +87,6 @@ def _versions(namespaces: Iterable[str], found: dict | None = None) -> dict:
             version = cache.get(key)
         versions[key] = version
     return versions
-
-
-def cached(key: str, build: Callable[[], T], *, namespace: str = PAGES) -> T:
-    """``build()``'s value, kept until ``namespace`` changes (one cache round trip).
-
-    For the parts of signed-in pages that are the same for everyone: a lesson's
-    body, a course's outline, where a path leads.
-    """
-    if not _timeout():
-        return build()
-    version_key = _version_key(namespace)
-    found = cache.get_many([version_key, key])
-    version = _versions([namespace], found)[version_key]
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    value = build()
-    cache.set(key, (version, value), _timeout())
-    return value
 
 
 def cache_for_visitors(
