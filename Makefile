@@ -45,7 +45,7 @@ run: setup
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One worker per CPU; a module's tests stay in one worker (tests/conftest.py).
-PYTEST_WORKERS = -n auto --dist loadgroup
+PYTEST_WORKERS = -n auto
 
 test: setup system-deps
 	$(PY) -m pytest $(PYTEST_WORKERS)

@@ -20,10 +20,11 @@ import zipfile
 from collections.abc import Iterator, Mapping
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.utils.translation import gettext as _
 
+from . import media
 from .package import CONTENT_DIR, LibraryInfo, Limits, PackageInfo, read_member_chunks
 
 PACKAGES_DIR = "h5p/packages"
@@ -56,7 +57,12 @@ def content_store(
     storage: Storage,
     limits: Limits,
 ) -> str:
-    """Write the package's ``content/`` folder and return its storage prefix."""
+    """Write the package's ``content/`` folder and return its storage prefix.
+
+    Its pictures are then made lighter for phones (:mod:`h5p.media`); the same
+    package always gives the same pictures, so the folder's name still names one
+    content.
+    """
     prefix = content_storage_prefix(info.content_hash)
     _store_folder(
         archive,
@@ -66,6 +72,16 @@ def content_store(
         storage=storage,
         limits=limits,
     )
+    for member_name in sorted(info.content_files):
+        extension = member_name.rsplit(".", 1)[-1]
+        if extension.lower() not in media.EXTENSIONS:
+            continue
+        name = prefix + member_name.removeprefix(CONTENT_DIR + "/")
+        with storage.open(name) as stored:
+            lighter = media.picture_lightened(stored.read(), extension)
+        if lighter is not None:
+            storage.delete(name)
+            storage.save(name, ContentFile(lighter, name=name))
     return prefix
 
 

@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -31,18 +32,46 @@ def _flushes_the_database(item: pytest.Item) -> bool:
     return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Which tests pytest-xdist (``--dist loadgroup``) keeps in one worker: a
-    module's tests, so its module-scoped fixtures are built once; the production
-    stack's, which binds fixed ports; and, apart, a module's tests that flush the
-    database, which the sort below sends to each worker after all the others."""
-    if item.get_closest_marker("deploy"):
-        group = "deploy"
-    else:
-        group = item.module.__name__
-        if _flushes_the_database(item):
-            group += ":flushing"
-    item.add_marker(pytest.mark.xdist_group(group))
+def _runs_of_modules(nodeids: list[str]) -> dict[str, str]:
+    """Each test's share of work for pytest-xdist: a run of its module's tests.
+
+    A module's tests run together, so its module-scoped fixtures are built once;
+    its tests that flush the database, sorted after all the others below, come
+    back as a later run of it. The production stack's tests (tests/deploy/)
+    bind fixed ports and one database, so they are all one share.
+    """
+    shares, runs, previous = {}, Counter(), None
+    for nodeid in nodeids:
+        module = nodeid.split("::", 1)[0]
+        if module.startswith("tests/deploy/"):
+            shares[nodeid] = "tests/deploy"
+            continue
+        if module != previous:
+            runs[module] += 1
+            previous = module
+        shares[nodeid] = f"{module}#{runs[module]}"
+    return shares
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``pytest -n N`` hands each worker whole runs of a module's tests
+    (:func:`_runs_of_modules`) in the order of the collection, so that in every
+    worker, whose database is its own, the tests that flush it come last."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleRuns(LoadScopeScheduling):
+        shares: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.shares is None:
+                self.shares = _runs_of_modules(self.collection)
+            return self.shares[nodeid]
+
+    config.option.loadscopereorder = False
+    return ModuleRuns(config, log)
 
 
 @pytest.hookimpl(trylast=True)

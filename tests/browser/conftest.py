@@ -48,6 +48,15 @@ def browser_context_args(browser_context_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions():
+    """What a page shows after the server answered (a grade, a sync) may take
+    longer than Playwright's 5 s when every CPU runs a test and its browser."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture
 def browser_page(page):
     """A page in a fresh phone-sized browser context pointed at the live server."""

@@ -101,6 +101,47 @@ def h5p_choose(frame, text: str, *, before_each=None) -> None:
     expect(answer).to_have_attribute("aria-checked", "true")
 
 
+FRAME_HEIGHTS = (
+    "Array.from(document.querySelectorAll('iframe[data-h5p-frame]'))"
+    ".map(frame => frame.getBoundingClientRect().top + ':' + frame.style.height)"
+    ".join()"
+)
+
+
+def settle(page) -> None:
+    """Wait until no frame moves: a frame above another grows as its content
+    answers, and a tap aimed while the page shifts lands elsewhere."""
+    before = page.evaluate(FRAME_HEIGHTS)
+    for _check in range(40):
+        page.wait_for_timeout(400)
+        now = page.evaluate(FRAME_HEIGHTS)
+        if now == before:
+            return
+        before = now
+
+
+def h5p_check(frame) -> None:
+    """Press "Check" until the player takes it (the button gives way to the
+    result). A press while the player still settles can be lost; a person would
+    press again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+
+    check = frame.get_by_role("button", name="Check")
+    for _attempt in range(3):
+        if not check.is_visible():
+            return
+        try:
+            check.click(timeout=2_000)
+        except PlaywrightTimeoutError:
+            continue
+        for _tick in range(20):
+            if not check.is_visible():
+                return
+            time.sleep(0.1)
+    expect(check).to_be_hidden()
+
+
 def h5p_retry(frame) -> None:
     """Press "Retry" until the answers can be chosen again. A press while the
     player is still showing the result of "Check" can be lost; a person would

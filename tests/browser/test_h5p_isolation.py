@@ -13,7 +13,13 @@ from playwright.sync_api import expect
 from courses.models import LessonPage, LessonProgress
 from courses.services import enrollment_create
 from h5p.models import H5PAttempt, H5PResult, XAPIStatement
-from tests.browser.helpers import h5p_answer_set, h5p_choose, wait_for
+from tests.browser.helpers import (
+    h5p_answer_set,
+    h5p_check,
+    h5p_choose,
+    settle,
+    wait_for,
+)
 from tests.factories import UserFactory, add_course, build_site
 from tests.h5p.activities import activity_create, place_activity
 from tests.h5p.builders import SHARED_PACKAGES, needs_shared_packages, zip_bytes
@@ -47,25 +53,6 @@ def frame_of(page, activity):
 
 def status(page, activity):
     return page.locator(f"#h5p-activity-{activity.pk} [data-h5p-status]")
-
-
-FRAME_HEIGHTS = (
-    "Array.from(document.querySelectorAll('iframe[data-h5p-frame]'))"
-    ".map(frame => frame.getBoundingClientRect().top + ':' + frame.style.height)"
-    ".join()"
-)
-
-
-def settle(page) -> None:
-    """Wait until no frame moves: a frame above another grows as its content
-    answers, and a tap aimed while the page shifts lands elsewhere."""
-    before = page.evaluate(FRAME_HEIGHTS)
-    for _check in range(40):
-        page.wait_for_timeout(400)
-        now = page.evaluate(FRAME_HEIGHTS)
-        if now == before:
-            return
-        before = now
 
 
 def playing_frame(page):
@@ -225,12 +212,12 @@ def test_three_activities_in_one_lesson_each_play_and_record(
 
     frame = frame_of(page, true_false_)
     frame.get_by_role("radio", name="False").click()
-    frame.get_by_role("button", name="Check").click()
+    h5p_check(frame)
     expect(status(page, true_false_)).to_contain_text("You have passed this activity.")
 
     frame = frame_of(page, multi_choice)
     h5p_choose(frame, "Very dark purple", before_each=lambda: settle(page))
-    frame.get_by_role("button", name="Check").click()
+    h5p_check(frame)
     expect(status(page, multi_choice)).to_contain_text("1 of 1 points (100%)")
 
     frame = frame_of(page, single_choice_set)

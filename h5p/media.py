@@ -1,0 +1,62 @@
+"""Pictures in a package's content made light enough for a phone when it is stored.
+
+Authoring tools keep photos as they were taken: a 1,588-pixel banner of 800 KB
+in a quiz costs a learner on a prepaid plan more than the rest of the lesson.
+A JPEG or PNG of the content folder that is wider than ``MAX_WIDTH`` pixels (three
+times a 360-pixel phone screen) or heavier than ``LIGHTEN_FROM_BYTES`` is written
+again no wider than that, without its metadata (a photo's EXIF may say where it
+was taken), turned upright first, and in the same format under the same name, so
+the package's ``content.json`` still points at it. A picture that would not get
+lighter, or that Pillow cannot read safely (damaged, animated, a decompression
+bomb), is kept as it came.
+"""
+
+import io
+import warnings
+
+from PIL import Image, ImageOps
+
+MAX_WIDTH = 1080
+LIGHTEN_FROM_BYTES = 150 * 1024
+JPEG_QUALITY = 80
+EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
+
+
+def picture_lightened(data: bytes, extension: str) -> bytes | None:
+    """``data`` written lighter for a phone, or None to keep it as it is."""
+    kind = EXTENSIONS.get(extension.lower())
+    if kind is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != kind or getattr(image, "is_animated", False):
+                    return None
+                if image.width <= MAX_WIDTH and len(data) < LIGHTEN_FROM_BYTES:
+                    return None
+                picture = ImageOps.exif_transpose(image)
+                picture.thumbnail((MAX_WIDTH, MAX_WIDTH * 10))
+                out = io.BytesIO()
+                if kind == "JPEG":
+                    if picture.mode not in ("RGB", "L"):
+                        picture = picture.convert("RGB")
+                    picture.save(
+                        out,
+                        "JPEG",
+                        quality=JPEG_QUALITY,
+                        optimize=True,
+                        progressive=True,
+                    )
+                else:
+                    picture.save(out, "PNG", optimize=True)
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        return None
+    lighter = out.getvalue()
+    return lighter if len(lighter) < len(data) else None

@@ -1,0 +1,121 @@
+"""Pictures of a package's content are stored light enough for a phone."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from h5p.media import MAX_WIDTH, picture_lightened
+from h5p.services import h5p_package_import
+
+from .builders import (
+    SHARED_PACKAGES,
+    needs_shared_packages,
+    tiny_package_files,
+    zip_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+PHOTO = "content/images/cho-phien.jpg"
+
+
+def photo(size: tuple[int, int], *, quality: int = 95, orientation: int = 1) -> bytes:
+    """A photo as a camera writes it: noisy, high quality, with EXIF."""
+    picture = Image.merge(
+        "RGB", [Image.effect_noise(size, 60 + 20 * band) for band in range(3)]
+    )
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "Máy ảnh"
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=quality, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def imported(uploader, extra: dict[str, bytes], name: str = "anh.h5p"):
+    data = zip_bytes({**tiny_package_files(), **extra})
+    return h5p_package_import(
+        file=SimpleUploadedFile(name, data, content_type="application/zip"),
+        uploaded_by=uploader,
+    )
+
+
+def stored(package, member: str) -> bytes:
+    with default_storage.open(
+        package.content_prefix + member.removeprefix("content/")
+    ) as f:
+        return f.read()
+
+
+def test_a_heavy_photo_is_stored_phone_sized_without_its_metadata(uploader):
+    original = photo((2400, 800))
+    assert len(original) > 1_000_000
+
+    package = imported(uploader, {PHOTO: original})
+
+    kept = stored(package, PHOTO)
+    assert len(kept) < len(original) / 4
+    with Image.open(io.BytesIO(kept)) as picture:
+        assert picture.format == "JPEG"
+        assert picture.size == (MAX_WIDTH, 360)
+        assert not picture.getexif()
+    # content.json still names the picture as the package did.
+    assert "cho-phien" not in stored(package, "content/content.json").decode()
+
+
+def test_a_photo_taken_sideways_is_stored_upright(uploader):
+    package = imported(uploader, {PHOTO: photo((1600, 1200), orientation=6)})
+
+    with Image.open(io.BytesIO(stored(package, PHOTO))) as picture:
+        # Orientation 6: the camera was turned a quarter; upright it is taller.
+        assert picture.size == (MAX_WIDTH, 1440)
+
+
+def test_a_light_picture_is_stored_as_it_came(uploader):
+    small = photo((600, 200), quality=70)
+
+    package = imported(uploader, {PHOTO: small})
+
+    assert stored(package, PHOTO) == small
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xff\xd8\xff" + b"not really a JPEG" * 20_000, b"GIF89a" + b"\x00" * 200_000],
+    ids=["damaged", "a GIF named .jpg"],
+)
+def test_a_picture_pillow_cannot_read_safely_is_stored_as_it_came(uploader, data):
+    package = imported(uploader, {PHOTO: data})
+
+    assert stored(package, PHOTO) == data
+
+
+def test_the_same_picture_is_always_made_the_same_lighter_picture():
+    # The content folder is named by the hash of the package's files: writing a
+    # picture again (another upload, a restore) must give the same bytes.
+    original = photo((2000, 600))
+
+    assert picture_lightened(original, "jpg") == picture_lightened(original, "JPG")
+    assert picture_lightened(original, "jpg") is not None
+
+
+@needs_shared_packages
+def test_the_sample_multiple_choice_banner_goes_from_800_to_under_100_kb(uploader):
+    data = (SHARED_PACKAGES / "multi-choice.h5p").read_bytes()
+    package = h5p_package_import(
+        file=SimpleUploadedFile(
+            "multi-choice.h5p", data, content_type="application/zip"
+        ),
+        uploaded_by=uploader,
+    )
+
+    kept = stored(package, "content/images/file-5885c23902f31.jpg")
+    assert len(kept) < 100 * 1024
+    with Image.open(io.BytesIO(kept)) as picture:
+        width, height = picture.size
+    # 1,588 × 458 scaled to the phone width, its shape kept.
+    assert width == MAX_WIDTH
+    assert abs(height - round(458 * MAX_WIDTH / 1588)) <= 1
