@@ -142,6 +142,25 @@ def h5p_check(frame) -> None:
     expect(check).to_be_hidden()
 
 
+def press_until_shown(button, shown) -> None:
+    """Press ``button`` until ``shown`` appears: a press while an H5P player
+    still settles can be lost, and a person would press again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+
+    button.click()
+    for _attempt in range(3):
+        for _tick in range(20):
+            if shown.first.is_visible():
+                return
+            time.sleep(0.1)
+        try:
+            button.click(timeout=2_000)
+        except PlaywrightTimeoutError:
+            pass
+    expect(shown.first).to_be_visible()
+
+
 def h5p_retry(frame) -> None:
     """Press "Retry" until the answers can be chosen again. A press while the
     player is still showing the result of "Check" can be lost; a person would
