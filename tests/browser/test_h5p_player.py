@@ -176,10 +176,23 @@ def test_real_true_false_wrong_then_right(browser_page, course_lessons, learner)
 
 
 @needs_shared_packages
-def test_real_multiple_choice_wrong_then_right(browser_page, course_lessons, learner):
+def test_real_multiple_choice_wrong_then_right(
+    browser_page, course_lessons, learner, tmp_path
+):
     page = browser_page
     _course, (first, _second) = course_lessons
     activity, frame = open_activity(page, shared("multi-choice.h5p"), first)
+    # The question's banner, stored phone-sized (h5p/media.py), fills the
+    # frame's width in its own shape.
+    banner = frame.locator(".h5p-question-image img, .h5p-image img").first
+    expect(banner).to_be_visible()
+    natural, shown, ratio = banner.evaluate(
+        "img => [img.naturalWidth, img.clientWidth, img.clientHeight / img.clientWidth]"
+    )
+    assert natural == 1080
+    assert shown > 250
+    assert abs(ratio - 458 / 1588) < 0.02
+    page.screenshot(path=str(tmp_path / "h5p-multi-choice-360.png"), full_page=True)
 
     h5p_choose(frame, "Blue")
     h5p_check(frame)
