@@ -18,6 +18,7 @@ request by the page's own serve and Wagtail's hooks, as before.
 """
 
 from django.conf import settings
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
@@ -42,7 +43,8 @@ class PageRouteMiddleware:
         ):
             return None
         path = view_kwargs.get("path", view_args[0] if view_args else "")
-        key = (request.get_host(), request.get_port(), path)
+        # With Wagtail's i18n on, the root page is the one of the active language.
+        key = (request.get_host(), request.get_port(), get_language(), path)
         version = content_version()
         entry = routes.get(version, key)
         if entry is not None:
