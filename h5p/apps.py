@@ -10,9 +10,14 @@ class H5PConfig(AppConfig):
 
     def ready(self):
         from courses.assessments import AssessmentKind, register_assessment_kind
+        from courses.receivers import content_watch
 
+        from .models import H5PActivity
         from .permissions import BLOCK_TYPE
         from .selectors import h5p_activities_pending
+
+        # A lesson page is kept with the H5P activities it shows (lms.routing).
+        content_watch(H5PActivity, "H5PActivity")
 
         # A lesson holding a required H5P activity completes only once the learner
         # has passed it, and so does its course.

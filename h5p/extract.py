@@ -59,9 +59,9 @@ def content_store(
 ) -> str:
     """Write the package's ``content/`` folder and return its storage prefix.
 
-    Its pictures are then made lighter for phones (:mod:`h5p.media`); the same
-    package always gives the same pictures, so the folder's name still names one
-    content.
+    Its pictures are written lighter for phones (:mod:`h5p.media`), each once,
+    from the package's own bytes: the same package always gives the same
+    pictures, so the folder's name still names one content.
     """
     prefix = content_storage_prefix(info.content_hash)
     _store_folder(
@@ -71,17 +71,8 @@ def content_store(
         prefix=prefix,
         storage=storage,
         limits=limits,
+        lighten_pictures=True,
     )
-    for member_name in sorted(info.content_files):
-        extension = member_name.rsplit(".", 1)[-1]
-        if extension.lower() not in media.EXTENSIONS:
-            continue
-        name = prefix + member_name.removeprefix(CONTENT_DIR + "/")
-        with storage.open(name) as stored:
-            lighter = media.picture_lightened(stored.read(), extension)
-        if lighter is not None:
-            storage.delete(name)
-            storage.save(name, ContentFile(lighter, name=name))
     return prefix
 
 
@@ -127,6 +118,13 @@ class _CheckedReader:
         return data
 
 
+def _changed(member_name: str) -> ValidationError:
+    return ValidationError(
+        _("%(name)s changed while it was being stored. Upload the package again.")
+        % {"name": member_name}
+    )
+
+
 def _store_folder(
     archive: zipfile.ZipFile,
     files: Mapping[str, str],
@@ -135,6 +133,7 @@ def _store_folder(
     prefix: str,
     storage: Storage,
     limits: Limits,
+    lighten_pictures: bool = False,
 ) -> None:
     for member_name, expected_hash in sorted(files.items()):
         member = archive.getinfo(member_name)
@@ -146,26 +145,31 @@ def _store_folder(
                 max_bytes=min(member.file_size, limits.max_file_bytes),
             )
         )
+        source = File(reader, name=name)
+        extension = member_name.rsplit(".", 1)[-1]
+        picture = lighten_pictures and extension.lower() in media.EXTENSIONS
+        if picture:
+            # Read whole (a member is bounded by max_file_bytes) and checked
+            # before it is written lighter.
+            data = reader.read()
+            if reader.digest.hexdigest() != expected_hash:
+                raise _changed(member_name)
+            lighter = media.picture_lightened(data, extension)
+            source = ContentFile(data if lighter is None else lighter, name=name)
         # The name is derived from the content hash, so an existing file is either
         # the same bytes or a leftover of an interrupted write: replace it.
         if storage.exists(name):
             storage.delete(name)
         try:
-            saved = storage.save(name, File(reader, name=name))
+            saved = storage.save(name, source)
         except ValidationError:
             # A storage keeps what was written before the stream failed.
             if storage.exists(name):
                 storage.delete(name)
             raise
-        if reader.digest.hexdigest() != expected_hash:
+        if not picture and reader.digest.hexdigest() != expected_hash:
             storage.delete(saved)
-            raise ValidationError(
-                _(
-                    "%(name)s changed while it was being stored. Upload the "
-                    "package again."
-                )
-                % {"name": member_name}
-            )
+            raise _changed(member_name)
         if saved != name:
             # Another upload wrote the same content at the same moment; its copy
             # is identical, so ours is dropped.

@@ -49,9 +49,13 @@ class ContentMemo:
 
     def get(self, version, key):
         with self.lock:
-            if version != self.version:
+            if self.version is None or version > self.version:
                 self.version = version
                 self.entries.clear()
+                return None
+            if version < self.version:
+                # A request that read the number before it moved: it must not
+                # bring back what the move retired.
                 return None
             entry = self.entries.get(key)
             if entry is not None:

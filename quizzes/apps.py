@@ -9,7 +9,12 @@ class QuizzesConfig(AppConfig):
 
     def ready(self):
         from courses.assessments import AssessmentKind, register_assessment_kind
+        from courses.receivers import content_watch
+        from quizzes.models import Quiz
         from quizzes.selectors import quizzes_pending
+
+        # A lesson page is kept with the quizzes it shows (lms.routing).
+        content_watch(Quiz, "Quiz")
 
         # A lesson holding a required quiz completes only once the quiz is passed,
         # and so does its course.

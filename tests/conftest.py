@@ -29,7 +29,10 @@ def _flushes_the_database(item: pytest.Item) -> bool:
         marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
     ):
         return True
-    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+    return bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"}
+        & set(item.fixturenames)
+    )
 
 
 def _runs_of_modules(nodeids: list[str]) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Pictures of a package's content are stored light enough for a phone."""
 
 import io
+import random
+from hashlib import sha256
 
 import pytest
 from django.core.files.storage import default_storage
@@ -62,8 +64,11 @@ def test_a_heavy_photo_is_stored_phone_sized_without_its_metadata(uploader):
         assert picture.format == "JPEG"
         assert picture.size == (MAX_WIDTH, 360)
         assert not picture.getexif()
-    # content.json still names the picture as the package did.
-    assert "cho-phien" not in stored(package, "content/content.json").decode()
+    # content.json is stored as the package had it.
+    assert (
+        stored(package, "content/content.json")
+        == (tiny_package_files()["content/content.json"])
+    )
 
 
 def test_a_photo_taken_sideways_is_stored_upright(uploader):
@@ -91,6 +96,32 @@ def test_a_picture_pillow_cannot_read_safely_is_stored_as_it_came(uploader, data
     package = imported(uploader, {PHOTO: data})
 
     assert stored(package, PHOTO) == data
+
+
+def test_a_photo_whose_metadata_is_broken_is_stored_as_it_came(uploader):
+    # Three bytes of its EXIF block overwritten: Pillow then fails with
+    # struct.error while turning the photo upright.
+    damaged = bytearray(photo((1600, 500), orientation=6))
+    exif = damaged.index(b"Exif")
+    rng = random.Random(117)
+    for _byte in range(3):
+        damaged[exif + rng.randrange(4, 60)] = rng.randrange(256)
+    damaged = bytes(damaged)
+
+    package = imported(uploader, {PHOTO: damaged})
+
+    assert sha256(stored(package, PHOTO)).digest() == sha256(damaged).digest()
+
+
+def test_a_picture_too_large_to_decode_safely_is_stored_as_it_came(uploader):
+    # 6,000 × 5,000 pixels of one colour: a few KB to upload, 90 MB to decode.
+    plain = io.BytesIO()
+    Image.new("RGB", (6000, 5000), "white").save(plain, "PNG")
+    name = "content/images/nen.png"
+
+    package = imported(uploader, {name: plain.getvalue()})
+
+    assert sha256(stored(package, name)).digest() == sha256(plain.getvalue()).digest()
 
 
 def test_the_same_picture_is_always_made_the_same_lighter_picture():

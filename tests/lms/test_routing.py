@@ -128,3 +128,18 @@ def test_two_courses_with_lessons_of_the_same_name_keep_their_own(learner, catal
         lesson = course.get_children().live().first()
         page = learner.get(lesson.url).content.decode()
         assert course.title in page
+
+
+def test_a_quiz_renamed_by_an_editor_shows_its_new_title_in_the_lesson_at_once(
+    learner, lessons
+):
+    from tests.quizzes.factories import place_quiz, quiz_with_questions
+
+    quiz = quiz_with_questions(title="Nhận biết tin nhắn lừa đảo")
+    lesson = place_quiz(lessons[0], quiz)
+    assert "Nhận biết tin nhắn lừa đảo" in learner.get(lesson.url).content.decode()
+
+    quiz.title = "Nhận biết cuộc gọi lừa đảo"
+    quiz.save()
+
+    assert "Nhận biết cuộc gọi lừa đảo" in learner.get(lesson.url).content.decode()
