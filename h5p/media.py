@@ -32,6 +32,9 @@ def picture_lightened(data: bytes, extension: str) -> bytes | None:
         return None
     try:
         with warnings.catch_warnings():
+            # Pillow warns of damaged metadata it skips: the picture is still
+            # written, or kept as it came.
+            warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != kind or getattr(image, "is_animated", False):
