@@ -255,6 +255,8 @@ def test_real_question_set_reports_its_total_after_finish(
     activity, frame = open_activity(page, shared("question-set.h5p"), first)
 
     for _question in range(9):
+        # While the set slides to the next question both are visible for a moment.
+        expect(frame.locator(".question-container:visible")).to_have_count(1)
         current = frame.locator(".question-container:visible").first
         true_choice = current.locator(".h5p-true-false-answer", has_text="True")
         if true_choice.count():
