@@ -49,17 +49,22 @@ def course_index_first() -> CourseIndexPage | None:
     return CourseIndexPage.objects.live().first()
 
 
-def catalogue_url() -> str:
-    """The address of the course catalogue ("/" when there is none), cached.
+# The catalogue's address as this process last read it.
+_catalogue = ContentMemo()
 
-    Every page links to it, so it is read once per change of published content.
+
+def catalogue_url() -> str:
+    """The address of the course catalogue ("/" when there is none).
+
+    Every page links to it, so each process reads it once per change of
+    published content.
     """
-    key = f"courses:catalogue-url:{content_version()}"
-    url = cache.get(key)
+    version = content_version()
+    url = _catalogue.get(version, "url")
     if url is None:
         index = course_index_first()
         url = (index.url if index else None) or "/"
-        cache.set(key, url, GATE_SECONDS)
+        _catalogue.put(version, "url", url, 1)
     return url
 
 

@@ -8,9 +8,11 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.urls import register_converter
 
         from lms import (
+            content_version,
             pagecache,
             receivers,  # noqa: F401  (connects the signal receivers)
         )
@@ -20,3 +22,5 @@ class LmsConfig(AppConfig):
         # every app's hooks, use it too.
         register_converter(IdConverter, "id")
         pagecache.signals_connect()
+        request_started.connect(content_version.request_scope_open)
+        request_finished.connect(content_version.request_scope_close)

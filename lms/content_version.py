@@ -7,28 +7,52 @@ The app that owns the pages bumps it from Wagtail's signals.
 
 :class:`ContentMemo` keeps what a process read from pages in its own memory,
 until the number moves.
+
+A request reads the number from the cache once and keeps it until its response is
+sent (one page asks for it from several places: its route, its course's outline,
+the catalogue's address), unless the request itself changes content. Outside a
+request (commands, tasks) every call reads the cache.
 """
 
 import threading
 import time
 from collections import OrderedDict
 
+from asgiref.local import Local
 from django.core.cache import cache
 
 KEY = "lms:content-version"
 
+_request = Local()
+
+
+def request_scope_open(**kwargs) -> None:
+    _request.open = True
+    _request.version = None
+
+
+def request_scope_close(**kwargs) -> None:
+    _request.open = False
+    _request.version = None
+
 
 def content_version() -> int:
+    in_request = getattr(_request, "open", False)
+    if in_request and _request.version is not None:
+        return _request.version
     version = cache.get(KEY)
     if version is None:
         # A fresh cache (or an evicted key) starts from the clock, so it never comes
         # back to a number that older entries were stored under.
         cache.add(KEY, time.time_ns(), timeout=None)
         version = cache.get(KEY) or 0
+    if in_request:
+        _request.version = version
     return version
 
 
 def content_version_bump() -> None:
+    _request.version = None
     try:
         cache.incr(KEY)
     except ValueError:

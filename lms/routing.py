@@ -6,7 +6,8 @@ the path, on every request, before the page itself does anything. Learners keep
 opening the same lessons, so each process remembers the outcome of that walk for
 the addresses it served (the site and the specific page, its parents attached
 by the courses' routing) and hands it to Wagtail's own serve view, which takes a
-route already found on the request (``Page.route_for_request``).
+route already found on the request (``Page.route_for_request``), with the sites'
+root paths that every page link is made from (read from the cache otherwise).
 
 What is remembered is keyed on the content version (:mod:`lms.content_version`),
 which publishing, unpublishing, moving, deleting or saving a page, a view
@@ -48,9 +49,14 @@ class PageRouteMiddleware:
         version = content_version()
         entry = routes.get(version, key)
         if entry is not None:
-            request._wagtail_site, request._wagtail_route_for_request = entry
+            (
+                request._wagtail_site,
+                request._wagtail_route_for_request,
+                request._wagtail_cached_site_root_paths,
+            ) = entry
             return None
         route = Page.route_for_request(request, path)
         if route is not None:
-            routes.put(version, key, (Site.find_for_request(request), route), size)
+            site = Site.find_for_request(request)
+            routes.put(version, key, (site, route, Site.get_site_root_paths()), size)
         return None

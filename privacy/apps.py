@@ -10,9 +10,10 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
+        from courses.receivers import content_watch
         from lms.navigation import register_staff_link
         from lms.privacy_notice import register_notice_version
-        from privacy.models import PrivacyNoticePage
+        from privacy.models import PrivacyNoticePage, PrivacyNoticeVersion
         from privacy.permissions import can_work_requests
         from privacy.receivers import notice_published
         from privacy.selectors import notice_version_label
@@ -28,6 +29,8 @@ class PrivacyConfig(AppConfig):
             url_name="privacy_breaches",
             allowed=can_work_requests,
         )
+        # Every page reads the notice in force (privacy.selectors.notice_current).
+        content_watch(PrivacyNoticeVersion, "privacy.notice_version")
         page_published.connect(
             notice_published,
             sender=PrivacyNoticePage,

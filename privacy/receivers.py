@@ -1,10 +1,8 @@
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from wagtail.rich_text import expand_db_html
 
 from privacy.models import PrivacyNoticeVersion
-from privacy.selectors import NOTICE_CACHE_KEY
 
 
 def notice_published(sender, instance, revision=None, **kwargs) -> None:
@@ -20,4 +18,3 @@ def notice_published(sender, instance, revision=None, **kwargs) -> None:
             body=expand_db_html(instance.body),
             needs_new_consent=instance.needs_new_consent,
         )
-    cache.delete(NOTICE_CACHE_KEY)

@@ -1,6 +1,5 @@
 """Reads of the privacy notice's versions and of what the platform holds on a person."""
 
-from django.core.cache import cache
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,18 +8,25 @@ from certificates.models import Certificate
 from community_teams.models import Consent, Guidance, Resident
 from courses.models import Enrollment, LessonProgress
 from h5p.models import H5PResult
+from lms.content_version import ContentMemo, content_version
 from privacy.models import PrivacyNoticeVersion
 from privacy.permissions import breaches_visible_to, data_requests_visible_to
 from quizzes.models import Attempt
 
-NOTICE_CACHE_KEY = "privacy:notice-current"
+NOTICE_KEY = "current"
+
+# The notice in force as this process last read it: a new version moves the
+# content version (privacy/apps.py).
+notices = ContentMemo()
 
 
 def notice_current() -> dict:
     """``{"number": n, "required": m}``: the latest version, and the latest one that
     needed new consent (the first version always does); both ``None`` before any
-    notice is published. Read on every page a signed-in person opens: cached."""
-    current = cache.get(NOTICE_CACHE_KEY)
+    notice is published. Read on every page a signed-in person opens: each process
+    reads it once per change of content."""
+    version = content_version()
+    current = notices.get(version, NOTICE_KEY)
     if current is None:
         figures = PrivacyNoticeVersion.objects.aggregate(
             latest=Max("number"),
@@ -31,7 +37,7 @@ def notice_current() -> dict:
             "number": number,
             "required": figures["required"] or (1 if number else None),
         }
-        cache.set(NOTICE_CACHE_KEY, current, timeout=None)
+        notices.put(version, NOTICE_KEY, current, 1)
     return current
 
 

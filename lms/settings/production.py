@@ -26,7 +26,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 # allauth's rate limits must be shared by every web process.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lms.cache.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
 }
