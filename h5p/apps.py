@@ -12,6 +12,7 @@ class H5PConfig(AppConfig):
         from courses.assessments import AssessmentKind, register_assessment_kind
         from courses.receivers import content_watch
 
+        from . import checks  # noqa: F401  (registers the deployment checks)
         from .models import H5PActivity
         from .permissions import BLOCK_TYPE
         from .selectors import h5p_activities_pending

@@ -225,10 +225,33 @@ class ActivityPanel:
     def config_id(self) -> str:
         return f"h5p-config-{self.activity.pk}"
 
+    @property
+    def sandbox(self) -> str:
+        return frame_sandbox()
+
 
 def frame_url(path: str) -> str:
     """An address of the H5P frame or its files, at ``H5P_FRAME_ORIGIN`` if set."""
     return settings.H5P_FRAME_ORIGIN + path
+
+
+def frame_sandbox() -> str:
+    """The frame's ``sandbox`` attribute.
+
+    On the site's own address the frame keeps no origin at all (``allow-scripts``
+    only). At ``H5P_FRAME_ORIGIN``, a host of its own that no cookie of the site
+    reaches (h5p/checks.py), the frame keeps that origin: the browser's cache
+    then keeps the player and the libraries from one activity, and one visit, to
+    the next, which a frame without an origin never gets.
+    """
+    if settings.H5P_FRAME_ORIGIN:
+        return "allow-scripts allow-same-origin"
+    return "allow-scripts"
+
+
+def frame_origin() -> str:
+    """The origin the lesson page accepts the frames' messages from."""
+    return settings.H5P_FRAME_ORIGIN or "null"
 
 
 def _frame_address(*, user, lesson_id: int | None, activity_id: int) -> str:
@@ -275,6 +298,7 @@ def h5p_activity_panel(
                     user=user, lesson_id=None, activity_id=activity.pk
                 ),
                 "iri": activity.iri,
+                "frameOrigin": frame_origin(),
                 "strings": _player_strings(),
             },
         )
@@ -291,6 +315,7 @@ def h5p_activity_panel(
                 user=user, lesson_id=lesson.pk, activity_id=activity.pk
             ),
             "iri": activity.iri,
+            "frameOrigin": frame_origin(),
             "strings": _player_strings(),
             "statementsUrl": reverse("h5p:statements", kwargs=ids),
             "stateUrl": reverse("h5p:user_state", kwargs={**ids, **STATE_PLACEHOLDERS}),

@@ -67,9 +67,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.site = site_policy()
-        self.admin = admin_policy()
         self.admin_prefixes = tuple(settings.LMS_CSP_ADMIN_PREFIXES)
+        self.frames = None
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -77,6 +76,10 @@ class ContentSecurityPolicyMiddleware:
             return response
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
+        # Written once, and again only if the frames' origin is set anew.
+        if self.frames != settings.H5P_FRAME_ORIGIN:
+            self.site, self.admin = site_policy(), admin_policy()
+            self.frames = settings.H5P_FRAME_ORIGIN
         admin = request.path.startswith(self.admin_prefixes)
         response[HEADER] = self.admin if admin else self.site
         return response

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "h5p.middleware.FrameHostMiddleware",
     "lms.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.pagecache.PageCacheMiddleware",
@@ -341,9 +342,11 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "png": "webp", "jpeg": "webp"
 # scripts, because Wagtail's admin writes some.
 LMS_CSP_ADMIN_PREFIXES = ["/admin/"]
 # H5P packages run in a sandboxed frame with no origin of its own. A deployment
-# may also serve that frame and the package files from a separate origin with no
-# cookies at all (e.g. "https://h5p.example.org", an alias of this site); empty:
-# the site's own address.
+# may instead serve that frame and the package files from a host of their own
+# that no cookie of the site reaches (e.g. "https://h5p.example.org", an alias of
+# this site, in ALLOWED_HOSTS and not under SESSION_COOKIE_DOMAIN; h5p/checks.py):
+# the frames then keep that origin, and the browser keeps the player's files from
+# one activity and one visit to the next. Empty: the site's own address.
 H5P_FRAME_ORIGIN = os.environ.get("H5P_FRAME_ORIGIN", "").rstrip("/")
 # How long the signed addresses of a learner's H5P frame stay valid: the address
 # of a day is the same all day (so the browser keeps the files) and works until

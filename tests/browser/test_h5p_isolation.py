@@ -109,6 +109,91 @@ def test_a_hostile_package_reaches_nothing_of_the_site_and_still_plays(
     assert H5PResult.objects.get(user=learner).passed
 
 
+@pytest.fixture
+def frames_host(settings, live_server):
+    """The frames on a host of their own: the site is at localhost, the frames
+    at 127.0.0.1 (another site for the browser, as h5p.example.org would be)."""
+    frames = live_server.url.replace("localhost", "127.0.0.1")
+    assert frames != live_server.url
+    settings.H5P_FRAME_ORIGIN = frames
+    settings.LMS_PUBLIC_BASE_URL = live_server.url
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    return frames
+
+
+def test_on_their_own_host_a_hostile_package_reaches_nothing_and_the_player_is_kept(
+    browser_page, course_lessons, learner, frames_host, live_server
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    hostile = activity_create(hostile_true_false(), pass_mark=100)
+    place_activity(first, hostile)
+    # A second activity of the same package: its frame loads the same files.
+    second = activity_create(hostile_true_false(), pass_mark=100)
+    place_activity(first, second)
+    profile_requests = []
+    page.on(
+        "request",
+        lambda request: (
+            profile_requests.append(request.all_headers())
+            if "/learning/profile/" in request.url
+            else None
+        ),
+    )
+
+    page.goto(first.url)
+    wait_for(page, READY)
+    frames = [frame for frame in page.frames if "/h5p/play/" in frame.url]
+    assert len(frames) == 2
+    assert all(frame.url.startswith(frames_host) for frame in frames)
+    frame = frames[0]
+    wait_for(frame, "window.lmsHostile && window.lmsHostile.fetch !== 'pending'")
+    outcomes = frame.evaluate("window.lmsHostile")
+    site_profile = frame.evaluate(
+        """url => fetch(url, {credentials: 'include'}).then(
+            r => r.text().then(t => 'read: ' + t.slice(0, 200)),
+            e => 'refused: ' + e.name)""",
+        live_server.url + "/learning/profile/",
+    )
+
+    # Its origin holds none of the site's cookies; the lesson page is out of
+    # reach; the site's pages do not answer on its host, nor to it from afar.
+    assert outcomes["cookie"] == "read: "
+    assert outcomes["parentDocument"] == "refused: SecurityError"
+    assert outcomes["parentStorage"] == "refused: SecurityError"
+    assert outcomes["fetch"] == "read: Not found"
+    assert site_profile == "refused: TypeError"
+    assert profile_requests
+    assert all("sessionid" not in h.get("cookie", "") for h in profile_requests)
+    assert frame.evaluate("window.lmsOnerrorRan") is None
+    assert "csrftoken" in page.evaluate("document.cookie")
+
+    # Both play; the server keeps each result, and none the forged one.
+    frame_of(page, hostile).get_by_role("button", name="Sai").click()
+    expect(status(page, hostile)).to_contain_text("You have passed this activity.")
+    frame_of(page, second).get_by_role("button", name="Sai").click()
+    expect(status(page, second)).to_contain_text("You have passed this activity.")
+    assert sorted(XAPIStatement.objects.values_list("activity_id", flat=True)) == [
+        hostile.pk,
+        second.pk,
+    ]
+    assert H5PResult.objects.filter(user=learner, passed=True).count() == 2
+
+    # Opened again, each frame takes the player from the browser's cache.
+    page.reload()
+    wait_for(page, READY)
+    downloaded = [
+        frame.evaluate(
+            """() => performance.getEntriesByType('resource')
+                .filter(e => e.name.includes('frame.bundle'))
+                .map(e => e.transferSize)"""
+        )
+        for frame in page.frames
+        if "/h5p/play/" in frame.url
+    ]
+    assert downloaded == [[0], [0]]
+
+
 def test_an_svg_of_a_package_opened_directly_runs_no_script(
     browser_page, course_lessons, learner
 ):

@@ -2,7 +2,8 @@
  * The lesson page's side of its H5P activities.
  *
  * Each activity plays in its own frame, sandboxed with no origin of its own
- * (<iframe sandbox="allow-scripts" data-h5p-frame>): the package's scripts reach
+ * (<iframe sandbox="allow-scripts" data-h5p-frame>), or on a host of its own that
+ * no cookie of the site reaches (H5P_FRAME_ORIGIN): the package's scripts reach
  * neither the site's cookies nor this page. The frame talks to this page only by
  * postMessage; a message is taken only from the frame it claims to come from and
  * only in the shape and size expected:
@@ -299,8 +300,9 @@
         break;
       }
     }
-    // Only our frames, whose sandbox gives them the opaque origin "null".
-    if (!player || event.origin !== 'null' || !isObject(event.data)) {
+    // Only our frames: their sandbox gives them the opaque origin "null", or
+    // they come from the frames' own host (H5P_FRAME_ORIGIN).
+    if (!player || event.origin !== player.config.frameOrigin || !isObject(event.data)) {
       return;
     }
     var message = event.data;
