@@ -122,7 +122,7 @@ def frames_host(settings, live_server):
 
 
 def test_on_their_own_host_a_hostile_package_reaches_nothing_and_the_player_is_kept(
-    browser_page, course_lessons, learner, frames_host, live_server
+    browser_page, course_lessons, learner, frames_host, live_server, tmp_path
 ):
     page = browser_page
     _course, (first, _second) = course_lessons
@@ -178,6 +178,7 @@ def test_on_their_own_host_a_hostile_package_reaches_nothing_and_the_player_is_k
         second.pk,
     ]
     assert H5PResult.objects.filter(user=learner, passed=True).count() == 2
+    page.screenshot(path=str(tmp_path / "h5p-own-host-360.png"), full_page=True)
 
     # Opened again, each frame takes the player from the browser's cache.
     page.reload()
