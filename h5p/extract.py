@@ -16,6 +16,7 @@ to two different contents.
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from collections.abc import Iterator, Mapping
 
@@ -96,10 +97,12 @@ def library_store(
     return prefix
 
 
-class _CheckedReader:
-    """A file-like view of one member that hashes and bounds what it hands out."""
+class _CheckedReader(io.RawIOBase):
+    """A file-like view of one member that hashes and bounds what it hands out:
+    read once, front to back (object storages ask whether it can seek)."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
+        super().__init__()
         self._chunks = chunks
         self._pending = b""
         self.digest = hashlib.sha256()
@@ -116,6 +119,9 @@ class _CheckedReader:
             data, self._pending = self._pending[:size], self._pending[size:]
         self.digest.update(data)
         return data
+
+    def readable(self) -> bool:
+        return True
 
 
 def _changed(member_name: str) -> ValidationError:

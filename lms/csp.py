@@ -15,7 +15,8 @@ learner sees never comes through those addresses.
 
 A view that sends its own policy (the H5P player's frame, a package's files)
 keeps it. Styles may be inline (``style=`` attributes are common and cannot run
-code); H5P frames come from the site or from ``H5P_FRAME_ORIGIN``.
+code); H5P frames come from the site or from ``H5P_FRAME_ORIGIN``; pictures may
+also come from the object storage (``LMS_CSP_MEDIA_SOURCES``).
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ def site_directives() -> dict[str, list[str]]:
     frames = ["'self'"]
     if settings.H5P_FRAME_ORIGIN:
         frames.append(settings.H5P_FRAME_ORIGIN)
+    media = list(settings.LMS_CSP_MEDIA_SOURCES)
     return {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *media],
         "font-src": ["'self'", "data:"],
-        "media-src": ["'self'", "blob:"],
+        "media-src": ["'self'", "blob:", *media],
         "connect-src": ["'self'"],
         "frame-src": frames,
         "worker-src": ["'self'"],
@@ -68,7 +70,7 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefixes = tuple(settings.LMS_CSP_ADMIN_PREFIXES)
-        self.frames = None
+        self.origins = None
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -76,10 +78,11 @@ class ContentSecurityPolicyMiddleware:
             return response
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
-        # Written once, and again only if the frames' origin is set anew.
-        if self.frames != settings.H5P_FRAME_ORIGIN:
+        # Written once, and again only if the other origins are set anew.
+        origins = (settings.H5P_FRAME_ORIGIN, tuple(settings.LMS_CSP_MEDIA_SOURCES))
+        if self.origins != origins:
             self.site, self.admin = site_policy(), admin_policy()
-            self.frames = settings.H5P_FRAME_ORIGIN
+            self.origins = origins
         admin = request.path.startswith(self.admin_prefixes)
         response[HEADER] = self.admin if admin else self.site
         return response

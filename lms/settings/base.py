@@ -24,6 +24,41 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
 
 
+def object_storage(environ) -> tuple[dict, str] | None:
+    """The default storage in an S3 bucket, and the origin its files are read
+    from, when ``LMS_S3_BUCKET`` is set; None otherwise.
+
+    The bucket stays private: objects get no ACL, and every address the site
+    gives out is signed and expires (an hour). Protected files (certificates,
+    H5P packages, lesson videos) are still checked and sent by the site; only
+    images are read from the bucket by the browser. Two uploads of one name keep
+    both, as on a disk. With ``LMS_S3_ENDPOINT_URL`` (an S3-compatible service)
+    the bucket is addressed by path on that host; on Amazon S3, by its own host.
+    """
+    bucket = environ.get("LMS_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    endpoint = environ.get("LMS_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    region = environ.get("LMS_S3_REGION", "").strip() or "us-east-1"
+    options = {
+        "bucket_name": bucket,
+        "region_name": region,
+        "access_key": environ.get("LMS_S3_ACCESS_KEY_ID", ""),
+        "secret_key": environ.get("LMS_S3_SECRET_ACCESS_KEY", ""),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 3600,
+        "file_overwrite": False,
+    }
+    if endpoint:
+        options |= {"endpoint_url": endpoint, "addressing_style": "path"}
+        origin = "/".join(endpoint.split("/")[:3])
+    else:
+        options["addressing_style"] = "virtual"
+        origin = f"https://{bucket}.s3.{region}.amazonaws.com"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, origin
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -341,6 +376,9 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "png": "webp", "jpeg": "webp"
 # Content-Security-Policy (lms/csp.py): addresses whose pages may run inline
 # scripts, because Wagtail's admin writes some.
 LMS_CSP_ADMIN_PREFIXES = ["/admin/"]
+# Where else pages may show pictures and media from (the object storage's origin,
+# set in production.py when the media are in a bucket).
+LMS_CSP_MEDIA_SOURCES = []
 # H5P packages run in a sandboxed frame with no origin of its own. A deployment
 # may instead serve that frame and the package files from a host of their own
 # that no cookie of the site reaches (e.g. "https://h5p.example.org", an alias of

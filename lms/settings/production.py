@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import env_bool, env_list, object_storage
 
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
@@ -52,7 +52,12 @@ STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", "/var/lib/lms/static")
 SENDFILE_BACKEND = "django_sendfile.backends.nginx"
 SENDFILE_ROOT = MEDIA_ROOT
 SENDFILE_URL = MEDIA_URL  # noqa: F405
-if os.environ.get("DJANGO_STORAGE_BACKEND"):
+# Media and certificates in an S3 bucket (docs/deployment.md, "Object storage").
+_bucket = object_storage(os.environ)
+if _bucket is not None:
+    STORAGES["default"], _media_origin = _bucket  # noqa: F405
+    LMS_CSP_MEDIA_SOURCES = [_media_origin]
+elif os.environ.get("DJANGO_STORAGE_BACKEND"):
     STORAGES["default"] = {"BACKEND": os.environ["DJANGO_STORAGE_BACKEND"]}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
