@@ -11,6 +11,7 @@ from django.urls import reverse
 from certificates.models import BulkIssue
 from courses.selectors import catalogue_url
 from lms.models import User
+from privacy.selectors import notice_current
 from tests.certificates.helpers import issue
 
 ISSUE_URL = reverse("certificates:issue")
@@ -28,9 +29,11 @@ LATER = 1
 
 def logged_in(client, user):
     client.force_login(user)
-    # Every page's header links to the catalogue, whose address is cached until
-    # pages change: budgets are for a site that has been visited before.
+    # Every page's header links to the catalogue and every page checks the
+    # notice in force, which each process keeps until content changes: budgets
+    # are for a site that has been visited since.
     catalogue_url()
+    notice_current()
     return client
 
 
