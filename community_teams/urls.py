@@ -51,4 +51,9 @@ urlpatterns = [
         views.household_put,
         name="team_household_put",
     ),
+    path(
+        "api/household-changes/<uuid:change_uuid>/",
+        views.household_change_put,
+        name="team_household_change_put",
+    ),
 ]

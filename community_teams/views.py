@@ -91,7 +91,8 @@ def _reasons(answer: dict) -> dict[str, list[str]]:
 
 def _message(answer: dict) -> str:
     if answer["status"] < 400:
-        return ""
+        # A change kept for the leader says so.
+        return answer.get("message", "")
     if answer.get("error"):
         return answer["error"]
     return " ".join(m for messages_ in answer["errors"].values() for m in messages_)
@@ -127,6 +128,13 @@ def visit_put(request, visit_uuid: uuid_module.UUID):
 def household_put(request, household_uuid: uuid_module.UUID):
     """One household added on the phone, at its own address."""
     return _one(request, household_uuid, _("household"), "households")
+
+
+@require_http_methods(["PUT", "POST"])
+def household_change_put(request, change_uuid: uuid_module.UUID):
+    """One correction of a household made on the phone, at its own address: 201
+    applied, 202 kept for the leader (made on an older version of the household)."""
+    return _one(request, change_uuid, _("change"), "household_changes")
 
 
 # Pages -------------------------------------------------------------------------
@@ -769,6 +777,8 @@ def roster(request, hamlet_id: int):
                 {
                     "id": home.pk,
                     "uuid": str(home.client_uuid or ""),
+                    # A correction made on the phone names the version it saw.
+                    "version": home.version,
                     "house_number": home.house_number,
                     "head_name": home.head_name,
                     "key": home.search_key,

@@ -208,3 +208,94 @@ def test_a_member_adds_a_missing_household_with_its_residents(client, world):
     assert list(
         Resident.objects.filter(household=home).values_list("birth_year", flat=True)
     ) == [1975, 2015]
+
+
+def put_change(client, item):
+    return client.put(
+        reverse("team_household_change_put", args=[item["uuid"]]),
+        json.dumps(item),
+        content_type="application/json",
+    )
+
+
+def test_the_phone_sends_a_correction_at_its_own_address(client, world):
+    member = as_(client, world.team_member)
+    roster = member.get(reverse("team_roster", args=[world.kp1.pk])).json()
+    (seen,) = [home for home in roster["households"] if home["id"] == world.home.pk]
+    item = change(world.home, seen["version"], head_name="Nguyễn Văn Đức Anh")
+
+    response = put_change(member, item)
+    again = put_change(member, item)
+
+    world.home.refresh_from_db()
+    assert response.status_code == 201
+    assert response.json()["ok"] is True and response.json()["message"] == ""
+    assert again.json() == response.json()
+    assert world.home.head_name == "Nguyễn Văn Đức Anh" and world.home.version == 2
+    roster = member.get(reverse("team_roster", args=[world.kp1.pk])).json()
+    (seen,) = [home for home in roster["households"] if home["id"] == world.home.pk]
+    assert (seen["head_name"], seen["version"]) == ("Nguyễn Văn Đức Anh", 2)
+
+
+def test_a_correction_on_an_old_version_says_the_leader_decides(client, world):
+    member = as_(client, world.team_member)
+    put_change(member, change(world.home, 1, house_number="12A"))
+
+    response = put_change(member, change(world.home, 1, house_number="14"))
+
+    world.home.refresh_from_db()
+    assert response.status_code == 202
+    assert response.json()["ok"] is True
+    assert "kept for the team leader to decide" in response.json()["message"]
+    assert world.home.house_number == "12A"
+
+
+def test_a_correction_resent_with_other_content_is_refused(client, world):
+    member = as_(client, world.team_member)
+    item = change(world.home, 1, house_number="12A")
+    put_change(member, item)
+
+    response = put_change(member, {**item, "house_number": "99"})
+
+    world.home.refresh_from_db()
+    assert response.status_code == 409
+    assert response.json()["ok"] is False
+    assert world.home.house_number == "12A"
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"head_name": ""}, "head_name"),
+        ({"phone": "12"}, "phone"),
+        ({}, ""),
+        ({"base_version": 0, "house_number": "5"}, "base_version"),
+        ({"household": 2**63, "house_number": "5"}, "household"),
+    ],
+    ids=["no-head", "bad-phone", "nothing", "no-version", "absurd-id"],
+)
+def test_a_wrong_correction_is_refused_field_by_field_and_changes_nothing(
+    client, world, values, field
+):
+    member = as_(client, world.team_member)
+    item = {**change(world.home, 1), **values}
+
+    response = put_change(member, item)
+
+    world.home.refresh_from_db()
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert response.json()["message"]
+    assert (world.home.head_name, world.home.version) == ("Nguyễn Văn Đức", 1)
+
+
+def test_a_household_of_another_team_cannot_be_corrected(client, world):
+    other_hamlet_home = household(world.kp_sg, head="Trần Văn Bình", number="3")
+    member = as_(client, world.team_member)
+
+    response = put_change(member, change(other_hamlet_home, 1, house_number="4"))
+
+    other_hamlet_home.refresh_from_db()
+    assert response.status_code == 400
+    assert "household" in response.json()["errors"]
+    assert other_hamlet_home.house_number == "3"

@@ -3,7 +3,9 @@
 // or without signal and handed to the site's one outbox (window.lmsOutbox in
 // lms/offline.js), which sends each once to the sync API under the identifier made
 // here. Households added on the phone stay listed (localStorage) until the roster
-// the server sends has them. Text comes from the page's data-* attributes.
+// the server sends has them. A correction of a household names the version of it
+// the phone saw, so the server can keep one made on an older version for the
+// leader. Text comes from the page's data-* attributes.
 (() => {
   "use strict";
   const root = document.querySelector("[data-team-phone]");
@@ -13,6 +15,8 @@
   const skills = JSON.parse($("team-skills").textContent);
   const addedKey = `lms-team-added-${root.dataset.hamlet}`;
   const logKey = "lms-team-log";
+  const correctedKey = `lms-team-corrected-${root.dataset.hamlet}`;
+  const corrections = () => { try { return JSON.parse(localStorage.getItem(correctedKey)) || {}; } catch (e) { return {}; } };
   let households = [];
 
   const fold = (text) => (text || "").replace(/đ/g, "d").replace(/Đ/g, "D")
@@ -36,7 +40,7 @@
   }
 
   function show(section) {
-    for (const id of ["team-find", "team-visit", "team-add"]) $(id).hidden = id !== section;
+    for (const id of ["team-find", "team-visit", "team-add", "team-edit"]) $(id).hidden = id !== section;
     window.scrollTo(0, 0);
   }
 
@@ -52,6 +56,7 @@
     list.replaceChildren(...found.slice(0, 50).map((home) => {
       const button = element("button", { type: "button", className: "link-button", textContent: label(home) });
       if (home.local) button.append(" ", t("newHousehold"));
+      else if (corrections()[home.id]) button.append(" ", t("corrected"));
       button.addEventListener("click", () => openVisit(home));
       return element("li", {}, button);
     }));
@@ -69,6 +74,18 @@
     const added = read(addedKey).filter((home) => !known.has(home.id));
     write(addedKey, added);
     households = [...added, ...(roster ? roster.households : [])];
+    // What this phone corrected shows until the server's list has moved on.
+    const kept = corrections();
+    for (const home of households) {
+      const change = kept[home.id];
+      if (!change) continue;
+      if (change.version !== home.version) delete kept[home.id];
+      else {
+        Object.assign(home, change.values);
+        home.key = fold(`${home.head_name} ${home.house_number}`);
+      }
+    }
+    write(correctedKey, kept);
     renderList();
   }
 
@@ -110,6 +127,8 @@
     $("team-visit-people").replaceChildren(...home.residents.map(personFields));
     $("team-visit-note").value = "";
     $("team-visit-errors").textContent = "";
+    // A household added on this phone is corrected by the leader once it arrives.
+    $("team-edit-open").hidden = !!home.local || !home.version;
     show("team-visit");
   }
 
@@ -210,6 +229,54 @@
     renderLog();
   });
 
+  // A correction of a household ------------------------------------------------
+  $("team-edit-open").addEventListener("click", () => {
+    $("team-edit-head").value = current.head_name || "";
+    $("team-edit-number").value = current.house_number || "";
+    $("team-edit-phone").value = "";
+    $("team-edit-errors").textContent = "";
+    show("team-edit");
+  });
+
+  $("team-edit").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    if (form.dataset.busy || !outbox()) return;
+    const values = {};
+    const head = $("team-edit-head").value.trim();
+    const number = $("team-edit-number").value.trim();
+    const phone = $("team-edit-phone").value.trim();
+    if (head !== (current.head_name || "")) values.head_name = head;
+    if (number !== (current.house_number || "")) values.house_number = number;
+    if (phone) values.phone = phone;
+    const problem = !head ? t("needHead") : (Object.keys(values).length ? "" : t("needChange"));
+    $("team-edit-errors").textContent = problem;
+    if (problem) return;
+    form.dataset.busy = "1";
+    const id = newId();
+    try {
+      await outbox().add({
+        kind: "household-change", id, json: true, page: location.pathname,
+        url: root.dataset.changeUrl.replace("00000000-0000-0000-0000-000000000000", id),
+        body: { uuid: id, household: current.id, base_version: current.version, ...values },
+      });
+    } finally {
+      delete form.dataset.busy;
+    }
+    const kept = corrections();
+    const shown = { ...values };
+    delete shown.phone;
+    kept[current.id] = { version: current.version, values: { ...(kept[current.id] || {}).values, ...shown } };
+    write(correctedKey, kept);
+    Object.assign(current, shown);
+    current.key = fold(`${current.head_name} ${current.house_number}`);
+    log(id, label(current));
+    notice(t("kept"));
+    show("team-find");
+    renderList();
+    renderLog();
+  });
+
   for (const button of document.querySelectorAll("[data-team-back]")) {
     button.addEventListener("click", () => show("team-find"));
   }
@@ -240,6 +307,7 @@
     if (outbox()) {
       outbox().onAnswer("visit", answered);
       outbox().onAnswer("household", answered);
+      outbox().onAnswer("household-change", answered);
     }
     renderLog();
     loadRoster();
