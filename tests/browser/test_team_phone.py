@@ -178,7 +178,8 @@ def test_households_corrected_offline_are_applied_or_kept_for_the_leader(
     page.get_by_role("button", name="Sửa thông tin của hộ này").click()
     edit.get_by_label("Số điện thoại mới").fill("0912 345 678")
     edit.locator("button[type=submit]").click()
-    expect(page.locator("#team-log")).to_contain_text("Đang chờ gửi")
+    # Kept on the phone before the signal returns.
+    expect(page.locator("#team-log")).to_contain_text("5 · Trần Thị Mai: Đang chờ gửi")
 
     phone.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
