@@ -81,19 +81,30 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     if user_reach(user).everything:
         return Certificate.objects.all()
     # Filtering the holder's own row (not "holder in a subquery") lets the database
-    # walk a commune's or a province's people in name order and stop at a page.
+    # walk a province's people in name order and stop at a page.
     condition = scope_filter(
         user, commune="user__commune", province="user__commune__province"
     )
+    parts = []
     extra = [func(user) for func in _people_scopes]
     if extra:
-        condition |= Q(user__in=User.objects.filter(reduce(or_, extra)))
+        parts.append(Q(user__in=User.objects.filter(reduce(or_, extra))))
     reach = user_reach(user)
     if reach.team_ids or reach.commune_ids:
         # Residents a team trained in person, account or not. Province officials
         # never see residents by name, and their list keeps its index walk.
-        condition |= Q(resident__household__in=households_managed_by(user))
-    return Certificate.objects.filter(condition)
+        residents = Resident.objects.filter(household__in=households_managed_by(user))
+        parts.append(Q(resident__in=residents))
+    if not parts:
+        return Certificate.objects.filter(condition)
+    # One condition OR-ed across the holder and the household would make the
+    # database read every certificate of the province to keep a commune's (240 ms
+    # for a page with 165,000 certificates, 600,000 people): each part finds its
+    # own few by its index, and the page sorts only those (a few ms).
+    ids = Certificate.objects.filter(condition).values("pk")
+    for part in parts:
+        ids = ids.union(Certificate.objects.filter(part).values("pk"))
+    return Certificate.objects.filter(pk__in=ids)
 
 
 def may_certify_household(user, household) -> bool:
