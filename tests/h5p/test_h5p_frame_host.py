@@ -2,15 +2,13 @@
 origin, and nothing else of the site answers there (h5p/middleware.py,
 h5p/checks.py)."""
 
-import json
-import re
-
 import pytest
 from django.core.checks import run_checks
 from django.urls import reverse
 
 from .activities import activity_create, file_url, frame_token, place_activity
 from .packages import true_false
+from .test_h5p_lesson_block import config_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +29,6 @@ def placed(lessons):
     return place_activity(lessons[0], activity), activity
 
 
-def _config(html: str, activity) -> dict:
-    found = re.search(
-        rf'<script id="h5p-config-{activity.pk}" type="application/json">'
-        r"(.*?)</script>",
-        html,
-        re.S,
-    )
-    return json.loads(found.group(1))
-
-
 def test_the_lesson_lets_the_frame_keep_its_own_host_as_origin(
     frame_host, learner, placed
 ):
@@ -49,7 +37,7 @@ def test_the_lesson_lets_the_frame_keep_its_own_host_as_origin(
     html = learner.get(lesson.url).content.decode()
 
     assert 'sandbox="allow-scripts allow-same-origin"' in html
-    config = _config(html, activity)
+    config = config_of(html, activity)
     assert config["frame"].startswith(f"{FRAMES}/h5p/play/")
     # The page takes messages from that origin only.
     assert config["frameOrigin"] == FRAMES
@@ -61,7 +49,7 @@ def test_without_a_host_of_their_own_frames_have_no_origin(learner, placed):
     html = learner.get(lesson.url).content.decode()
 
     assert 'sandbox="allow-scripts"' in html
-    assert _config(html, activity)["frameOrigin"] == "null"
+    assert config_of(html, activity)["frameOrigin"] == "null"
 
 
 def test_the_frame_and_its_files_answer_there_and_set_no_cookie(
