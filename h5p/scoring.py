@@ -27,6 +27,10 @@ again from the package's own content and ignores the reported score:
 - ``H5P.QuestionSet``: the sum of its questions' scores, when the server scores
   every one of them.
 
+A setting that ``content.json`` leaves out is read as the library's own default
+(a fill-in text without ``questions`` still shows the library's sample sentence,
+and is scored by it), laid over the content as the library lays it.
+
 Other content types are scored by the page; the server keeps the reported score,
 marked as self-reported, and still checks the maximum where it can count it. Such
 a score never passes an activity unless an editor marked the activity as trusted.
@@ -238,11 +242,6 @@ def blank_solutions(params: dict) -> list[list[str]]:
     return blanks
 
 
-def blanks_count(params: dict) -> int:
-    """How many blanks a fill-in text has: each ``*answer*`` is one."""
-    return len(blank_solutions(params))
-
-
 def typo_distance(first: str, second: str) -> int:
     """Edits from ``first`` to ``second``, a swap of neighbours counting as one."""
     rows = [list(range(len(second) + 1))]
@@ -401,13 +400,62 @@ _SCORERS: dict[str, Callable[[dict], tuple[float, Scorer]]] = {
 }
 
 
+# What each scored library's constructor fills in for a setting the content
+# leaves out, as far as its score depends on it. The player plays and scores
+# with these, so the server must read the same question.
+_LIBRARY_DEFAULTS: dict[str, dict] = {
+    "H5P.TrueFalse": {"correct": "true"},
+    "H5P.MultiChoice": {
+        "answers": [{"text": "Answer 1", "correct": True}],
+        "weight": 1,
+        "behaviour": {"type": "auto", "singlePoint": True, "passPercentage": 100},
+    },
+    "H5P.Blanks": {
+        "questions": ["Oslo is the capital of *Norway*."],
+        "behaviour": {"caseSensitive": True},
+    },
+    "H5P.DragText": {
+        "textField": (
+            "This is a *nice*, *flexible* content type, which allows you to "
+            "highlight all the *wonderful* words in this *exciting* sentence.\n"
+            "This is another line of *fantastic* text."
+        ),
+    },
+    "H5P.MarkTheWords": {"textField": "This is a *nice*, *flexible* content type."},
+}
+
+
+def with_defaults(defaults: Any, value: Any) -> Any:
+    """``value`` laid over ``defaults`` as jQuery's deep ``extend`` lays it.
+
+    Objects merge key by key and lists index by index; any other value, null
+    included, replaces the default. Neither argument is changed.
+    """
+    if isinstance(value, dict):
+        merged = dict(defaults) if isinstance(defaults, dict) else {}
+        for key, item in value.items():
+            merged[key] = with_defaults(merged.get(key), item)
+        return merged
+    if isinstance(value, list):
+        merged = list(defaults) if isinstance(defaults, list) else []
+        for index, item in enumerate(value):
+            if index < len(merged):
+                merged[index] = with_defaults(merged[index], item)
+            else:
+                merged.append(with_defaults(None, item))
+        return merged
+    return value
+
+
 def _question(library: str, params: dict, sub_content_id: str, title: str) -> Question:
     machine_name = library.split(" ", 1)[0]
     text = plain_text(params.get("question")) or plain_text(params.get("text"))
     text = text or title or machine_name
     build = _SCORERS.get(machine_name)
     if build is not None:
-        max_score, scorer = build(params)
+        max_score, scorer = build(
+            with_defaults(_LIBRARY_DEFAULTS.get(machine_name), params)
+        )
         return Question(sub_content_id, machine_name, text, max_score, scorer)
     return Question(sub_content_id, machine_name, text, None)
 

@@ -181,7 +181,7 @@ def single_choice_set() -> bytes:
 
 
 def blanks() -> bytes:
-    """Three blanks in two lines."""
+    """Three blanks in two lines, whatever their letters' case."""
     return zip_bytes(
         package_files(
             machine_name="H5P.Blanks",
@@ -194,6 +194,7 @@ def blanks() -> bytes:
                     "<p>Không đưa mã *OTP* cho ai; gọi *tổng đài/hotline* khi "
                     "nghi ngờ.</p>",
                 ],
+                "behaviour": {"caseSensitive": False},
             },
         )
     )
@@ -232,7 +233,10 @@ def question_set() -> bytes:
                     {
                         "library": "H5P.Blanks 1.12",
                         "subContentId": QS_BLANKS,
-                        "params": {"questions": ["<p>Tôi dùng *VNeID*.</p>"]},
+                        "params": {
+                            "questions": ["<p>Tôi dùng *VNeID*.</p>"],
+                            "behaviour": {"caseSensitive": False},
+                        },
                     },
                 ],
             },

@@ -7,8 +7,8 @@ from h5p.scoring import (
     ResponseInvalid,
     answer_key,
     answer_key_build,
-    blanks_count,
     plain_text,
+    with_defaults,
 )
 from h5p.services import h5p_package_import
 
@@ -67,10 +67,15 @@ def test_true_or_false_accepts_only_true_or_false():
         question.score("maybe")
 
 
+def blanks_in(*questions):
+    key = answer_key_build(main_library="H5P.Blanks", content={"questions": questions})
+    return key.main.max_score
+
+
 def test_blanks_are_counted_as_the_library_reads_them():
-    assert blanks_count({"questions": ["*một* và *hai*", "không có"]}) == 2
-    assert blanks_count({"questions": ["** là trống, *ba* thì không"]}) == 1
-    assert blanks_count({"questions": ["*chưa đóng"]}) == 0
+    assert blanks_in("*một* và *hai*", "không có") == 2
+    assert blanks_in("** là trống, *ba* thì không") == 1
+    assert blanks_in("*chưa đóng") == 0
 
 
 def test_question_text_is_plain_and_short():
@@ -133,6 +138,48 @@ def test_real_question_set_package():
     assert blank_choice.score("") == 1
     # Drag-and-drop questions are not scored by the server, so neither is the total.
     assert key.main.max_score is None
+    # Its fill-in texts and its Drag the words leave their text out: the player
+    # shows each library's sample, and the server scores that sample.
+    blanks = key.question("78c1419b-7b9a-40cf-aa56-ef4abd3e728b")
+    assert (blanks.max_score, blanks.score("Norway"), blanks.score("norway")) == (
+        1,
+        1,
+        0,
+    )
+    drag_text = key.question("f28892fc-75b3-408e-857d-99a664001331")
+    assert drag_text.max_score == 5
+    assert drag_text.score("nice[,]flexible[,]wonderful[,]exciting[,]fantastic") == 5
+    assert key.question("65f1b8d2-0b34-4cc7-8d2e-c05a58a5d190").max_score == 2
+
+
+def test_settings_left_out_are_read_as_each_library_defaults_them():
+    true_false = answer_key_build(main_library="H5P.TrueFalse", content={}).main
+    assert (true_false.score("true"), true_false.score("false")) == (1, 0)
+    # A list laid over the library's merges item by item: the first answer, given
+    # no "correct" of its own, is right as in the library's sample.
+    choice = answer_key_build(
+        main_library="H5P.MultiChoice",
+        content={"answers": [{"text": "A"}, {"text": "B", "correct": False}]},
+    ).main
+    assert (choice.max_score, choice.score("0"), choice.score("1")) == (1, 1, 0)
+    marks = answer_key_build(main_library="H5P.MarkTheWords", content={}).main
+    # This is a *nice*, *flexible* content type.
+    assert (marks.max_score, marks.score("3[,]4"), marks.score("0")) == (2, 2, 0)
+    # An empty list keeps the sample, as in the library; an empty text is kept.
+    for questions, blanks in (([], 1), ([""], 0)):
+        key = answer_key_build(
+            main_library="H5P.Blanks", content={"questions": questions}
+        )
+        assert key.main.max_score == blanks
+
+
+def test_defaults_are_laid_under_the_content_as_jquery_extend_lays_them():
+    defaults = {"a": {"b": 1, "c": [1, 2]}, "d": "x"}
+    merged = with_defaults(defaults, {"a": {"c": [9]}, "d": None, "e": 0})
+    assert merged == {"a": {"b": 1, "c": [9, 2]}, "d": None, "e": 0}
+    assert defaults == {"a": {"b": 1, "c": [1, 2]}, "d": "x"}
+    assert with_defaults({"a": 1}, "text") == "text"
+    assert with_defaults("text", {"a": 1}) == {"a": 1}
 
 
 def blanks_key(behaviour=None):
@@ -146,8 +193,10 @@ def blanks_key(behaviour=None):
 
 
 def test_blanks_follow_case_and_typo_settings():
-    assert blanks_key().score("hà nội[,]Đà Nẵng") == 2
+    assert blanks_key({"caseSensitive": False}).score("hà nội[,]Đà Nẵng") == 2
     assert blanks_key({"caseSensitive": True}).score("hà nội[,]Đà Nẵng") == 1
+    # Left out, case counts: the library's own default.
+    assert blanks_key().score("hà nội[,]Đà Nẵng") == 1
     assert blanks_key().score("Ha Noi[,]Đà Nẵg") == 1
     assert blanks_key({"acceptSpellingErrors": True}).score("Ha Noi[,]Đà Nẵg") == 2
 
