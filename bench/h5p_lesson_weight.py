@@ -67,6 +67,38 @@ SHARED = ["true-false.h5p", "multi-choice.h5p", "single-choice-set.h5p"]
 READY = "window.lmsH5P && window.lmsH5P.ready === true"
 
 
+def served_as_nginx_serves() -> None:
+    """Settings for a Django in this process that compresses and caches as
+    nginx does in production, on a fresh database."""
+    settings.MEDIA_ROOT = Path(FOLDER.name) / "media"
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.MIDDLEWARE = [
+        "django.middleware.gzip.GZipMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: True
+    settings.LMS_PAGE_CACHE_SECONDS = 0
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def server_start(port: int) -> LiveServerThread:
+    server = LiveServerThread("127.0.0.1", lambda handler: handler, port=port)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    return server
+
+
+def session_of(user) -> str:
+    """A session cookie's value for ``user``, signed in."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def lesson_build(tiny: bool, one: bool) -> tuple[LessonPage, object, str]:
     """The lesson with three activities (or one), and a learner enrolled in its
     course."""
@@ -180,20 +212,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    settings.MEDIA_ROOT = Path(FOLDER.name) / "media"
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.MIDDLEWARE = [
-        "django.middleware.gzip.GZipMiddleware",
-        *settings.MIDDLEWARE,
-    ]
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: True
-    settings.LMS_PAGE_CACHE_SECONDS = 0
-    call_command("migrate", verbosity=0, interactive=False)
+    served_as_nginx_serves()
     lesson, learner, source = lesson_build(args.tiny, args.one)
-    client = Client()
-    client.force_login(learner)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    session = session_of(learner)
 
     results = {}
     with sync_playwright() as playwright:
@@ -219,12 +240,7 @@ def main() -> None:
             frames = f"http://{frame_host}:{port}" if frame_host else ""
             settings.H5P_FRAME_ORIGIN = frames
             # A server of its own for each: its middleware reads the settings anew.
-            server = LiveServerThread("127.0.0.1", lambda handler: handler, port=port)
-            server.daemon = True
-            server.start()
-            server.is_ready.wait()
-            if server.error:
-                raise server.error
+            server = server_start(port)
             try:
                 results[mode] = visits(browser, base, lesson.url, session)
             finally:

@@ -31,3 +31,35 @@ class FrameHostMiddleware:
                 b"Not found", content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+# Headers the session, language and security middlewares give every response,
+# which are about pages.
+PAGE_HEADERS = (
+    "Vary",
+    "Content-Language",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+)
+
+
+class GrantFileMiddleware:
+    """A file a frame opens with its grant answers with the headers of a file.
+
+    Such a file is the same for every learner and language and is no page, yet
+    the middlewares below mark it as one (``Vary: Accept-Language, Cookie``, a
+    language, an opener policy): some 200 bytes on each of the sixty files a
+    lesson's player loads. Listed first in ``MIDDLEWARE``, this sees the
+    response last and takes those headers off the responses the H5P views mark
+    with ``grant_file``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "grant_file", False):
+            for header in PAGE_HEADERS:
+                response.headers.pop(header, None)
+        return response

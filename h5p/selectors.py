@@ -414,6 +414,74 @@ def h5p_frame_config(
     return {"player": player, "parentOrigin": parent_origin}
 
 
+@dataclass(frozen=True)
+class Preload:
+    """A file the frame's player will ask for: ``kind`` is what
+    ``<link rel="preload">`` calls it (``fetch``, ``script`` or ``style``)."""
+
+    url: str
+    kind: str
+
+
+def _folder(dependency) -> str | None:
+    if not isinstance(dependency, dict):
+        return None
+    return (
+        f"{dependency.get('machineName')}-{dependency.get('majorVersion')}."
+        f"{dependency.get('minorVersion')}"
+    )
+
+
+def _preloaded_paths(library_json: dict, key: str) -> list[str]:
+    entries = library_json.get(key) or []
+    return [
+        entry["path"]
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+    ]
+
+
+def h5p_frame_preloads(*, package_id: int, player: dict) -> list[Preload]:
+    """Everything the player reads to start, before it knows it needs it.
+
+    The player (h5p-standalone) reads ``h5p.json``, then each library's
+    ``library.json`` one level of dependencies after another, then the content,
+    and only then loads the scripts and styles: on a phone's slow network each
+    level is a round trip. The server knows the package: named in the frame's
+    document, all of it is fetched at once, and the player's own requests are
+    answered from what came. The addresses are those the player builds.
+    Two queries.
+    """
+    package = h5p_package_get(pk=package_id)
+    libraries = {library.folder_name: library for library in package.ordered_libraries()}
+    h5p_json = package.h5p_json if isinstance(package.h5p_json, dict) else {}
+    base = player["librariesPath"]
+    preloads = [
+        Preload(f"{player['h5pJsonPath']}/h5p.json", "fetch"),
+        Preload(f"{player['contentJsonPath']}/content.json", "fetch"),
+        Preload(player["frameJs"], "script"),
+        Preload(player["frameCss"], "style"),
+    ]
+    files: list[Preload] = []
+    seen: set[str] = set()
+    pending = [_folder(d) for d in h5p_json.get("preloadedDependencies") or []]
+    while pending:
+        folder = pending.pop(0)
+        if folder is None or folder in seen or folder not in libraries:
+            continue
+        seen.add(folder)
+        library_json = libraries[folder].library_json
+        if not isinstance(library_json, dict):
+            continue
+        preloads.append(Preload(f"{base}/{folder}/library.json", "fetch"))
+        for path in _preloaded_paths(library_json, "preloadedJs"):
+            files.append(Preload(f"{base}/{folder}/{path}", "script"))
+        for path in _preloaded_paths(library_json, "preloadedCss"):
+            files.append(Preload(f"{base}/{folder}/{path}", "style"))
+        pending += [_folder(d) for d in library_json.get("preloadedDependencies") or []]
+    return preloads + files + [Preload(url, "script") for url in player["customJs"]]
+
+
 def h5p_library_for_folder(
     *, activity_ids: frozenset[int], folder: str
 ) -> H5PLibrary | None:

@@ -70,11 +70,33 @@ def _content_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
+# What the player reads of ``h5p.json`` and of a library's ``library.json``: a
+# lesson opens a dozen of them, and the rest (authors, licence, editor
+# dependencies) is for editors.
+PLAYER_H5P_JSON = ("title", "mainLibrary", "preloadedDependencies")
+PLAYER_LIBRARY_JSON = (
+    "machineName",
+    "majorVersion",
+    "minorVersion",
+    "preloadedDependencies",
+    "preloadedJs",
+    "preloadedCss",
+)
+
+
 def _file_headers(response: HttpResponse) -> HttpResponse:
     response.setdefault("Cache-Control", IMMUTABLE)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
+    # Inline is what a browser does anyway; the name is in the address.
+    if response.get("Content-Disposition", "").startswith("inline"):
+        del response["Content-Disposition"]
     return response
+
+
+def _player_json(data, keys: tuple[str, ...]) -> JsonResponse:
+    picked = {key: data[key] for key in keys if isinstance(data, dict) and key in data}
+    return _file_headers(JsonResponse(picked))
 
 
 def _refused(message: str, status: int) -> JsonResponse:
@@ -85,10 +107,12 @@ def _shared(response: HttpResponse) -> HttpResponse:
     """Let the player's frame, which has no origin of its own, read the file.
 
     Only for files asked with a signed grant: they hold no personal data, and
-    the grant, not a cookie, is what opens them.
+    the grant, not a cookie, is what opens them. Such a response depends on
+    neither the learner's cookies nor their language, and is no page: the
+    headers for pages are left off (:class:`h5p.middleware.GrantFileMiddleware`).
     """
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "Content-Length, Content-Range"
+    response.grant_file = True
     return response
 
 
@@ -105,7 +129,7 @@ def _preflight() -> HttpResponse:
 def _serve(request, package_id: int, path: str) -> HttpResponse:
     if path == "h5p.json":
         package = get_object_or_404(H5PPackage.objects.only("h5p_json"), pk=package_id)
-        return _file_headers(JsonResponse(package.h5p_json))
+        return _player_json(package.h5p_json, PLAYER_H5P_JSON)
     try:
         package = selectors.h5p_package_get(pk=package_id)
     except H5PPackage.DoesNotExist as missing:
@@ -190,8 +214,13 @@ def _frame_document(request, token, grant, access) -> HttpResponse:
         if settings.H5P_FRAME_ORIGIN
         else _origin(request),
     )
+    preloads = selectors.h5p_frame_preloads(
+        package_id=activity.package_id, player=config["player"]
+    )
     response = render(
-        request, "h5p/frame.html", {"activity": activity, "config": config}
+        request,
+        "h5p/frame.html",
+        {"activity": activity, "config": config, "preloads": preloads},
     )
     return _frame_headers(response, request, parent=config["parentOrigin"])
 
@@ -247,7 +276,10 @@ def package_file(request, token: str, package_id: int, path: str):
     translated = grant.language and not grant.language.startswith("en")
     if path == CONTENT_JSON and translated:
         return _shared(_content_json(package_id, grant.language))
-    return _shared(_serve(request, package_id, path))
+    response = _shared(_serve(request, package_id, path))
+    # The content's sounds and videos are read by byte ranges.
+    response["Access-Control-Expose-Headers"] = "Content-Length, Content-Range"
+    return response
 
 
 def _content_json(package_id: int, language: str) -> HttpResponse:
@@ -287,6 +319,8 @@ def library_file(request, token: str, path: str):
     library = selectors.h5p_library_for_folder(
         activity_ids=granted[1].activities, folder=folder
     )
+    if library is not None and rest == "library.json":
+        return _shared(_player_json(library.library_json, PLAYER_LIBRARY_JSON))
     name = library_storage_name(library, rest) if library is not None else None
     if name is None:
         raise Http404

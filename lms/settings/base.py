@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "h5p.middleware.GrantFileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "h5p.middleware.FrameHostMiddleware",
     "lms.csp.ContentSecurityPolicyMiddleware",

@@ -5,10 +5,14 @@ against the lesson as it is now on every request.
 """
 
 import json
+import re
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from h5p import permissions
@@ -16,7 +20,8 @@ from h5p.models import H5PUserState
 from tests.factories import UserFactory
 
 from .activities import activity_create, file_url, frame_token, place_activity
-from .packages import multi_choice, true_false
+from .builders import zip_bytes
+from .packages import TRUE_FALSE_JS, multi_choice, package_files, true_false
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +83,19 @@ def test_content_json_and_library_json_are_served_as_json(
 
     assert content["Content-Type"] == "application/json"
     assert json.loads(body(content))["correct"] == "false"
-    assert json.loads(body(library))["machineName"] == "H5P.TrueFalse"
+    # What the player reads of the library, and nothing for editors.
+    stored = activity.package.main_library.library_json
+    assert library.json() == {
+        key: stored[key]
+        for key in (
+            "machineName",
+            "majorVersion",
+            "minorVersion",
+            "preloadedJs",
+            "preloadedCss",
+        )
+    }
+    assert "title" in stored
 
 
 def test_h5p_json_comes_from_the_database(client, user, learner, placed):
@@ -87,8 +104,43 @@ def test_h5p_json_comes_from_the_database(client, user, learner, placed):
     response = client.get(file_url(user, lesson, activity, "h5p.json"))
 
     assert response.status_code == 200
-    assert response.json() == activity.package.h5p_json
+    stored = activity.package.h5p_json
+    assert response.json() == {
+        key: stored[key] for key in ("title", "mainLibrary", "preloadedDependencies")
+    }
+    assert "embedTypes" in stored
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_players_files_carry_a_files_headers_not_a_pages(
+    client, user, learner, placed
+):
+    lesson, activity = placed
+
+    responses = [
+        client.get(file_url(user, lesson, activity, path))
+        for path in ("H5P.TrueFalse-1.6/main.js", "content/content.json", "h5p.json")
+    ]
+
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, max-age=31536000, immutable"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        for header in (
+            "Vary",
+            "Content-Language",
+            "Content-Disposition",
+            "Cross-Origin-Opener-Policy",
+            "X-Frame-Options",
+            "Set-Cookie",
+        ):
+            assert header not in response, header
+    script, content, _h5p = responses
+    assert "Access-Control-Expose-Headers" not in script
+    assert "Content-Range" in content["Access-Control-Expose-Headers"]
+    # A page of the site still has them.
+    page = learner.get(lesson.url)
+    assert "Cookie" in page["Vary"] and page["X-Frame-Options"] == "DENY"
 
 
 def test_a_forged_or_damaged_grant_opens_nothing(client, user, learner, placed):
@@ -305,7 +357,7 @@ def test_in_production_nginx_sends_the_file_once_django_said_yes(
     assert response["X-Accel-Redirect"] == f"/media/{name}"
     assert response.content == b""
     assert response["Content-Type"] == "text/javascript; charset=utf-8"
-    assert response["Content-Disposition"] == "inline"
+    assert "Content-Disposition" not in response
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, max-age=31536000, immutable"
     assert response["Content-Security-Policy"].startswith("sandbox")
@@ -352,3 +404,87 @@ def test_the_frame_may_ask_for_byte_ranges_across_origins(client, user, placed):
     assert response["Access-Control-Allow-Origin"] == "*"
     # H5P's sound player asks for ranges and marks its requests.
     assert response["Access-Control-Allow-Headers"] == "Range, X-Requested-With"
+
+
+def package_with_a_dependency() -> bytes:
+    """A True/False package whose library needs a second library of its own."""
+    files = package_files(
+        machine_name="H5P.TrueFalse",
+        version=(1, 6),
+        title="Đúng hay sai: hai thư viện",
+        js=TRUE_FALSE_JS,
+        content={"question": "Mã OTP có được cho người khác?", "correct": "false"},
+    )
+    library = json.loads(files["H5P.TrueFalse-1.6/library.json"])
+    library["preloadedDependencies"] = [
+        {"machineName": "H5P.Helper", "majorVersion": 1, "minorVersion": 2}
+    ]
+    files["H5P.TrueFalse-1.6/library.json"] = json.dumps(library).encode()
+    files["H5P.Helper-1.2/library.json"] = json.dumps(
+        {
+            "title": "Helper",
+            "machineName": "H5P.Helper",
+            "majorVersion": 1,
+            "minorVersion": 2,
+            "patchVersion": 0,
+            "runnable": 0,
+            "preloadedJs": [{"path": "scripts/helper.js"}],
+            "preloadedCss": [{"path": "styles/helper.css"}],
+        }
+    ).encode()
+    files["H5P.Helper-1.2/scripts/helper.js"] = b"window.lmsHelper = 1;\n"
+    files["H5P.Helper-1.2/styles/helper.css"] = b".lms-helper { margin: 0; }\n"
+    return zip_bytes(files)
+
+
+def preloads_of(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<link rel="preload" href="([^"]+)" as="(\w+)"', html)
+
+
+def test_the_frame_names_every_file_its_player_starts_with_and_each_answers(
+    client, user, learner, lessons
+):
+    activity = activity_create(package_with_a_dependency())
+    lesson = place_activity(lessons[0], activity)
+
+    html = client.get(frame_address(user, lesson, activity)).content.decode()
+
+    preloads = preloads_of(html)
+    names = [
+        url.rsplit("/", 2)[-2] + "/" + url.rsplit("/", 1)[-1] for url, _ in preloads
+    ]
+    assert {
+        "1/h5p.json",
+        "content/content.json",
+        "H5P.TrueFalse-1.6/library.json",
+        "H5P.Helper-1.2/library.json",
+        "H5P.TrueFalse-1.6/main.js",
+        "scripts/helper.js",
+        "styles/helper.css",
+    } <= set(names)
+    kinds = dict(zip(names, (kind for _, kind in preloads), strict=True))
+    assert kinds["H5P.Helper-1.2/library.json"] == "fetch"
+    assert kinds["scripts/helper.js"] == "script"
+    assert kinds["styles/helper.css"] == "style"
+    for url, _kind in preloads:
+        if not url.startswith(settings.STATIC_URL):
+            assert client.get(url).status_code == 200, url
+
+
+def test_the_frame_document_costs_the_same_queries_with_more_libraries(
+    client, user, learner, lessons, django_assert_num_queries
+):
+    small = activity_create(true_false())
+    large = activity_create(package_with_a_dependency())
+    place_activity(lessons[0], small)
+    lesson = place_activity(lessons[0], large)
+    client.get(frame_address(user, lesson, small))
+    with CaptureQueriesContext(connection) as small_queries:
+        client.get(frame_address(user, lesson, small))
+
+    with django_assert_num_queries(len(small_queries)):
+        response = client.get(frame_address(user, lesson, large))
+
+    assert len(preloads_of(response.content.decode())) > len(
+        preloads_of(client.get(frame_address(user, lesson, small)).content.decode())
+    )

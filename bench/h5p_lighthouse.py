@@ -1,0 +1,229 @@
+"""Lighthouse on the H5P lesson, opened as a phone on slow 4G opens it.
+
+Builds the lesson of ``bench/h5p_lesson_weight.py`` (the sample True/False
+activity alone; ``--three`` for three activities), serves it the same way (Django
+in this process, compressing and caching as nginx does; the frames on a host of
+their own, ``localhost`` beside the site's ``127.0.0.1``, unless
+``--no-frame-host``), signs a learner in, and then:
+
+1. runs Lighthouse (pinned in ``bench/lighthouse/package.json``; installed there
+   with ``npm ci`` on first use) on the lesson with its mobile settings:
+   Debian's Chromium, a 412 px phone screen, simulated slow 4G (150 ms, 1.6
+   Mbit/s) and a 4x slower CPU. It prints the performance and accessibility
+   scores, the metrics, and every audit that did not pass;
+2. opens the lesson in Chromium with that network and CPU applied by DevTools
+   (562.5 ms, 1.47 Mbit/s down, 0.675 up: Lighthouse's figures for applied
+   throttling) on a 360 px screen, a fresh profile each time, ``--runs`` times,
+   and measures the time from the start of the navigation until the activity's
+   first answer can be tapped (the player says it is ready and the answer is
+   visible in its frame).
+
+Targets: performance >= 0.95, accessibility 1.00, the activity answerable within
+3 s. Prints the figures, then one JSON line.
+
+    .venv/bin/python bench/h5p_lighthouse.py [--port 8311] [--runs 5]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import h5p_lesson_weight as weight
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+TOOL = Path(__file__).resolve().parent / "lighthouse"
+LIGHTHOUSE = TOOL / "node_modules" / "lighthouse" / "cli" / "index.js"
+TARGET_PERFORMANCE = 0.95
+TARGET_ACCESSIBILITY = 1.0
+TARGET_ANSWERABLE_S = 3.0
+# An answer of whichever sample the lesson holds.
+ANSWER = ".h5p-true-false-answer, .h5p-answer, .h5p-sc-alternative"
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+    "interactive",
+)
+
+
+def lighthouse_install() -> None:
+    if LIGHTHOUSE.is_file():
+        return
+    subprocess.run(
+        ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+        cwd=TOOL,
+        check=True,
+    )
+
+
+def lighthouse_run(url: str, session: str) -> dict:
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+    completed = subprocess.run(
+        [
+            "node",
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--quiet",
+            "--only-categories=performance,accessibility",
+            f"--extra-headers={json.dumps({'Cookie': cookie})}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+            "--disable-background-networking",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHROME_PATH": weight.CHROMIUM},
+        timeout=300,
+    )
+    if completed.returncode != 0:
+        sys.exit(f"Lighthouse failed:\n{completed.stderr[-2000:]}")
+    return json.loads(completed.stdout)
+
+
+def not_passed(report: dict, category: str) -> list[str]:
+    audits = report["audits"]
+    failing = []
+    for reference in report["categories"][category]["auditRefs"]:
+        audit = audits[reference["id"]]
+        if audit.get("scoreDisplayMode") in ("notApplicable", "manual", "informative"):
+            continue
+        if audit.get("score") is not None and audit["score"] < 1:
+            failing.append(f"{audit['id']} ({audit['score']}): {audit['title']}")
+    return failing
+
+
+def answerable_seconds(browser, url: str, base: str, session: str) -> float:
+    """Seconds from navigation until the first answer can be tapped."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+    )
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
+    )
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 562.5,
+            "downloadThroughput": 1474.56 * 1024 / 8,
+            "uploadThroughput": 675 * 1024 / 8,
+        },
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    started = time.monotonic()
+    page.goto(url, wait_until="commit")
+    # The page's policy forbids evaluating a string, which wait_for_function does.
+    while not page.evaluate(weight.READY):
+        if time.monotonic() - started > 60:
+            sys.exit("The activity did not start within a minute.")
+        page.wait_for_timeout(20)
+    frame = page.frame_locator("iframe").first
+    frame.locator(ANSWER).first.wait_for(state="visible", timeout=60_000)
+    seconds = time.monotonic() - started
+    context.close()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8311)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--three", action="store_true", help="three activities")
+    parser.add_argument(
+        "--no-frame-host",
+        action="store_true",
+        help="frames on the site's address, with no origin",
+    )
+    args = parser.parse_args()
+    lighthouse_install()
+
+    weight.served_as_nginx_serves()
+    lesson, learner, source = weight.lesson_build(False, not args.three)
+    session = weight.session_of(learner)
+    base = f"http://127.0.0.1:{args.port}"
+    settings.LMS_PUBLIC_BASE_URL = base
+    if not args.no_frame_host:
+        settings.H5P_FRAME_ORIGIN = f"http://localhost:{args.port}"
+    server = weight.server_start(args.port)
+    try:
+        report = lighthouse_run(base + lesson.url, session)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=weight.CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    # One process for the page and its frames, so that the
+                    # throttling of the page's DevTools session holds for both.
+                    "--disable-features=IsolateSandboxedIframes,IsolateOrigins,"
+                    "site-per-process",
+                    "--disable-site-isolation-trials",
+                ],
+            )
+            times = [
+                answerable_seconds(browser, base + lesson.url, base, session)
+                for _run in range(args.runs)
+            ]
+            browser.close()
+    finally:
+        server.terminate()
+
+    performance = report["categories"]["performance"]["score"]
+    accessibility = report["categories"]["accessibility"]["score"]
+    count = "three H5P activities" if args.three else "one H5P activity"
+    frames = "with no origin" if args.no_frame_host else "on a host of their own"
+    print(f"Lesson with {count} ({source}), frames {frames}:")
+    print(f"  Lighthouse {report['lighthouseVersion']}, mobile, simulated slow 4G:")
+    print(f"    performance   {performance:.2f} (target >= {TARGET_PERFORMANCE})")
+    print(f"    accessibility {accessibility:.2f} (target {TARGET_ACCESSIBILITY:.2f})")
+    metrics = {}
+    for name in METRICS:
+        audit = report["audits"].get(name)
+        if audit and audit.get("numericValue") is not None:
+            metrics[name] = round(audit["numericValue"], 3)
+            print(f"    {name:26} {audit.get('displayValue', '')}")
+    for category in ("performance", "accessibility"):
+        for line in not_passed(report, category):
+            print(f"    not passed, {category}: {line}")
+    median = statistics.median(times)
+    print(
+        f"  answerable under applied slow 4G and 4x CPU, {args.runs} runs: "
+        f"median {median:.2f} s, worst {max(times):.2f} s "
+        f"(target <= {TARGET_ANSWERABLE_S} s)"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "h5p_lighthouse",
+                "activities": 3 if args.three else 1,
+                "frame_host": not args.no_frame_host,
+                "performance": performance,
+                "accessibility": accessibility,
+                "metrics_ms": metrics,
+                "answerable_median_s": round(median, 2),
+                "answerable_max_s": round(max(times), 2),
+                "performance_ok": performance >= TARGET_PERFORMANCE,
+                "accessibility_ok": accessibility >= TARGET_ACCESSIBILITY,
+                "answerable_ok": median <= TARGET_ANSWERABLE_S,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
