@@ -453,7 +453,9 @@ def h5p_frame_preloads(*, package_id: int, player: dict) -> list[Preload]:
     Two queries.
     """
     package = h5p_package_get(pk=package_id)
-    libraries = {library.folder_name: library for library in package.ordered_libraries()}
+    libraries = {
+        library.folder_name: library for library in package.ordered_libraries()
+    }
     h5p_json = package.h5p_json if isinstance(package.h5p_json, dict) else {}
     base = player["librariesPath"]
     preloads = [
