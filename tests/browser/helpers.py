@@ -88,9 +88,13 @@ def h5p_choose(frame, text: str, *, before_each=None) -> None:
     Just after the player starts (or while a frame above still grows) a tap can
     land before the answer is ready or beside it; a person would tap again.
     """
+    tap_until_checked(frame.locator(".h5p-answer", has_text=text), before_each)
+
+
+def tap_until_checked(answer, before_each=None) -> None:
+    """Tap an H5P answer (any with ``aria-checked``) until it shows as chosen."""
     from playwright.sync_api import expect
 
-    answer = frame.locator(".h5p-answer", has_text=text)
     for _attempt in range(3):
         if before_each is not None:
             before_each()

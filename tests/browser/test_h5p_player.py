@@ -20,12 +20,13 @@ from tests.browser.helpers import (
     h5p_retry,
     press_until_shown,
     settle,
+    tap_until_checked,
     wait_for,
 )
 from tests.factories import UserFactory, add_course, build_site
 from tests.h5p.activities import activity_create, place_activity
 from tests.h5p.builders import SHARED_PACKAGES, needs_shared_packages
-from tests.h5p.packages import true_false
+from tests.h5p.packages import QS_BLANKS, QS_TRUE_FALSE, question_set, true_false
 
 # The assertions read the English source strings; the Vietnamese interface is
 # checked by the translation tests.
@@ -119,6 +120,43 @@ def test_the_projects_own_package_is_played_graded_and_completes_the_lesson(
     assert progress(learner, first) == LessonProgress.Status.COMPLETED
 
 
+def post_statement(page, activity, verb: str, part: str = "", **result) -> None:
+    """Post a statement from the activity's frame, as its content would."""
+    player = page.locator(f"#h5p-activity-{activity.pk} iframe[data-h5p-frame]")
+    with page.expect_response(lambda answer: "/statements/" in answer.url) as sent:
+        player.element_handle().content_frame().evaluate(
+            """([iri, verb, part, result]) => parent.postMessage({
+                type: 'xapi',
+                statement: {
+                    verb: {id: 'http://adlnet.gov/expapi/verbs/' + verb},
+                    object: {id: part ? iri + '?subContentId=' + part : iri},
+                    context: part ? {contextActivities: {parent: [{id: iri}]}} : {},
+                    result: result,
+                },
+            }, '*')""",
+            [activity.iri, verb, part, result],
+        )
+    assert sent.value.ok
+
+
+def test_a_part_answered_after_the_total_leaves_the_total_shown(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    activity, _frame = open_activity(page, question_set(), first)
+
+    post_statement(page, activity, "answered", QS_TRUE_FALSE, response="true")
+    post_statement(page, activity, "completed", score={"raw": 1, "max": 3})
+    expect(status(page, activity)).to_contain_text("This attempt: ")
+    total = status(page, activity).text_content()
+    # A set sends its parts' answers as they come, some after its total: the
+    # server has nothing new to say about them, so its word on the total stays.
+    post_statement(page, activity, "answered", QS_BLANKS, response="VNeID")
+    expect(status(page, activity)).to_have_text(total)
+    assert XAPIStatement.objects.filter(sub_content_id=QS_BLANKS).count() == 1
+
+
 def test_answers_made_offline_are_sent_together_once_back_online(
     browser_page, course_lessons, learner
 ):
@@ -168,7 +206,8 @@ def test_real_true_false_wrong_then_right(browser_page, course_lessons, learner)
     h5p_check(frame)
     expect(status(page, activity)).to_contain_text("0 of 1 points")
     frame.get_by_role("button", name="Retry").click()
-    frame.get_by_role("radio", name="False").click()
+    # Just after Retry the player may still be putting the answers back.
+    tap_until_checked(frame.get_by_role("radio", name="False"))
     h5p_check(frame)
     expect(status(page, activity)).to_contain_text("You have passed this activity.")
 
@@ -258,10 +297,9 @@ def test_real_question_set_reports_its_total_after_finish(
     _course, (first, _second) = course_lessons
     activity, frame = open_activity(page, shared("question-set.h5p"), first)
 
-    for _question in range(9):
-        # While the set slides to the next question both are visible for a moment.
-        expect(frame.locator(".question-container:visible")).to_have_count(1)
-        current = frame.locator(".question-container:visible").first
+    for number in range(9):
+        current = frame.locator(".question-container").nth(number)
+        expect(current).to_be_visible()
         true_choice = current.locator(".h5p-true-false-answer", has_text="True")
         if true_choice.count():
             true_choice.first.click()
@@ -280,6 +318,8 @@ def test_real_question_set_reports_its_total_after_finish(
             finish.first.click()
             break
         following.first.click()
+        # The set slides to the next question; until it has, this one shows.
+        expect(current).to_be_hidden()
     # A drag-and-drop question is not scored by the server, so neither is the
     # total: the set is done but not graded. The set sends a statement for each
     # question at once; on a busy server a send can take its time, and one that

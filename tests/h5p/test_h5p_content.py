@@ -454,7 +454,7 @@ def test_the_frame_names_every_file_its_player_starts_with_and_each_answers(
         url.rsplit("/", 2)[-2] + "/" + url.rsplit("/", 1)[-1] for url, _ in preloads
     ]
     assert {
-        "1/h5p.json",
+        f"{activity.package_id}/h5p.json",
         "content/content.json",
         "H5P.TrueFalse-1.6/library.json",
         "H5P.Helper-1.2/library.json",

@@ -85,11 +85,27 @@
     }
   }
 
-  function showStatus(url, text) {
+  function eachPlayerOf(url, action) {
     players.forEach(function (player) {
       if (player.config.statementsUrl === url) {
-        player.status.textContent = text;
+        action(player);
       }
+    });
+  }
+
+  // The server's last word on an activity stays shown until it has a new one:
+  // a send that tells nothing new (a part's answer) puts it back.
+  function showStatus(url, text) {
+    eachPlayerOf(url, function (player) {
+      player.word = text || player.word;
+      player.status.textContent = player.word;
+    });
+  }
+
+  // For a while only (offline, too many sent): the last word comes back after.
+  function showNotice(url, text) {
+    eachPlayerOf(url, function (player) {
+      player.status.textContent = text;
     });
   }
 
@@ -148,7 +164,7 @@
           // Too many sent: the server says when it takes them again.
           var wait = Number(response.headers.get('Retry-After')) * 1000;
           if (response.status === 429 && data.error) {
-            showStatus(url, data.error);
+            showNotice(url, data.error);
           }
           window.setTimeout(flush, Math.max(wait || 0, RETRY_MS));
           return;
@@ -174,14 +190,12 @@
         } else {
           message = player.config.strings.failed.replace('%(reason)s', data.error || response.status);
         }
-        if (message) {
-          showStatus(url, message);
-        }
+        showStatus(url, message);
         flush();
       });
     }, function () {
       sending = false;
-      showStatus(url, player.config.strings.offline);
+      showNotice(url, player.config.strings.offline);
       window.setTimeout(flush, RETRY_MS);
     });
   }
@@ -334,9 +348,11 @@
       loading: element.querySelector('[data-h5p-loading]'),
       failed: element.querySelector('[data-h5p-failed]'),
       status: section.querySelector('[data-h5p-status]'),
+      word: '',
       settled: false,
       timer: null
     };
+    player.word = player.status.textContent;
     players.push(player);
     element.querySelector('[data-h5p-retry]').addEventListener('click', function () {
       load(player);
