@@ -175,6 +175,22 @@ class Transfers:
         }
 
 
+def browser_launch(playwright):
+    """Debian's Chromium with every frame in the page's process, so that one
+    DevTools session sees (and throttles) their requests too."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-features=IsolateSandboxedIframes,IsolateOrigins,"
+            "site-per-process",
+            "--disable-site-isolation-trials",
+        ],
+    )
+
+
 def visit(page, url: str) -> None:
     page.goto(url)
     deadline = 60_000
@@ -218,19 +234,7 @@ def main() -> None:
 
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                # Keep every frame in the page's process, so one DevTools
-                # session sees their requests too.
-                "--disable-features=IsolateSandboxedIframes,IsolateOrigins,"
-                "site-per-process",
-                "--disable-site-isolation-trials",
-            ],
-        )
+        browser = browser_launch(playwright)
         for mode, port, frame_host in (
             ("no origin", args.port, None),
             ("own host", args.port + 1, "localhost"),

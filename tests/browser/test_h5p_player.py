@@ -120,6 +120,30 @@ def test_the_projects_own_package_is_played_graded_and_completes_the_lesson(
     assert progress(learner, first) == LessonProgress.Status.COMPLETED
 
 
+def test_a_player_ready_before_the_page_listens_is_shown_and_records(
+    browser_page, course_lessons, learner
+):
+    page = browser_page
+    _course, (first, _second) = course_lessons
+    held = []
+    # The lesson page's script comes late (a slow phone, a slow network); the
+    # frame, whose address is in the page, starts without it.
+    page.route("**/h5p/player*.js", lambda route: held.append(route))
+    activity = activity_create(true_false())
+    place_activity(first, activity)
+    page.goto(first.url, wait_until="commit")
+    frame = player_frame(page, activity)
+    expect(frame.get_by_role("button", name="Sai")).to_be_visible()
+    loading = page.locator(f"#h5p-activity-{activity.pk} [data-h5p-loading]")
+    expect(loading).to_be_visible()
+
+    held[0].continue_()
+    wait_for_players(page)
+    expect(loading).to_be_hidden()
+    frame.get_by_role("button", name="Sai").click()
+    expect(status(page, activity)).to_contain_text("You have passed this activity.")
+
+
 def post_statement(page, activity, verb: str, part: str = "", **result) -> None:
     """Post a statement from the activity's frame, as its content would."""
     player = page.locator(f"#h5p-activity-{activity.pk} iframe[data-h5p-frame]")

@@ -28,11 +28,24 @@
 
   window.lmsH5PFrame = { send: send, config: config };
 
+  // The frame loads with the lesson page and may be done before the page
+  // listens: the page asks, and hears again how the player is.
+  var state = null;
+  window.addEventListener('message', function (event) {
+    if (event.source === window.parent && event.data && event.data.type === 'hello' && state) {
+      send({ type: state });
+      lastHeight = 0;
+      reportHeight();
+    }
+  });
+
   if (!window.H5PStandalone) {
+    state = 'failed';
     send({ type: 'failed' });
     return;
   }
   new window.H5PStandalone.H5P(container, config.player).then(function () {
+    state = 'ready';
     send({ type: 'ready' });
     reportHeight();
     // Animations and overflowing parts change the height without resizing any
@@ -42,6 +55,7 @@
   }, function (error) {
     // For whoever opens the browser's console; the page shows a retry button.
     window.console.error('H5P player failed to start', error);
+    state = 'failed';
     send({ type: 'failed' });
   });
 })();

@@ -293,7 +293,9 @@
     settle(player);
   }
 
-  function load(player) {
+  // The frame starts loading with the page (its address is in the HTML); a retry
+  // loads it again.
+  function load(player, again) {
     player.settled = false;
     window.lmsH5P.ready = false;
     player.loading.hidden = false;
@@ -303,7 +305,16 @@
     player.timer = window.setTimeout(function () {
       showFailed(player);
     }, LOAD_TIMEOUT_MS);
-    player.frame.src = player.config.frame;
+    if (again || !player.frame.getAttribute('src')) {
+      player.frame.src = player.config.frame;
+    }
+  }
+
+  // A frame that started before this script ran may have said "ready" to
+  // nobody: it says again how it is when asked.
+  function greet(player) {
+    var origin = player.config.frameOrigin === 'null' ? '*' : player.config.frameOrigin;
+    player.frame.contentWindow.postMessage({ type: 'hello' }, origin);
   }
 
   function receive(event) {
@@ -355,9 +366,10 @@
     player.word = player.status.textContent;
     players.push(player);
     element.querySelector('[data-h5p-retry]').addEventListener('click', function () {
-      load(player);
+      load(player, true);
     });
-    load(player);
+    load(player, false);
+    greet(player);
   }
 
   function main() {
