@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test deploy-check setup system-deps lint format messages bench clean
+.PHONY: run test deploy-check setup system-deps bench-deps lint format messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null \
 	  && [ -x /usr/sbin/nginx ] \
 	  || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils zbar-tools nginx; }
+
+# The load generator the throughput benches drive the server with.
+bench-deps:
+	@command -v wrk >/dev/null \
+	  || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -68,7 +73,7 @@ messages: setup
 	  --ignore=locale-wagtail --ignore=staticfiles --ignore=tests --ignore=bench
 	cd locale/vi/LC_MESSAGES && msgfmt --check-format -o django.mo django.po
 
-bench: setup
+bench: setup system-deps bench-deps
 	for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
