@@ -73,6 +73,22 @@ def test_a_lesson_with_an_activity_loads_the_player(client, learner, user, lesso
     assert user.get_full_name() not in json.dumps(player)
 
 
+def test_each_frame_loads_with_the_page(learner, lessons):
+    first = activity_create(true_false(), title="Mã OTP")
+    second = activity_create(true_false(), title="Mật khẩu")
+    lesson = place_activity(lessons[0], first)
+    lesson = place_activity(lesson, second)
+
+    html = learner.get(lesson.url).content.decode()
+
+    for activity in (first, second):
+        frame = re.search(
+            rf'id="h5p-activity-{activity.pk}".*?<iframe [^>]*src="([^"]+)"', html, re.S
+        )
+        assert frame, "the frame's address is in the page"
+        assert frame.group(1) == config_of(html, activity)["frame"]
+
+
 def test_a_lesson_without_an_activity_stays_light(learner, lessons):
     html = learner.get(lessons[0].url).content.decode()
 

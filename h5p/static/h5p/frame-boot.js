@@ -3,6 +3,7 @@
  * own, so the browser refuses it localStorage and sessionStorage; H5P reads them
  * as it starts. It gets storage that lasts as long as the frame instead (the
  * lesson page keeps what must last: results waiting to be sent, resume state).
+ * It also reads each library.json once however often the player asks.
  */
 (function () {
   'use strict';
@@ -30,6 +31,28 @@
       }
     };
   }
+
+  // The player reads its main library's library.json three times as it starts,
+  // one after another; on a phone each read went back over the network. Every
+  // read of a library.json after the first is answered with the first's answer.
+  var networkFetch = window.fetch;
+  var libraryReads = {};
+  window.fetch = function (input, init) {
+    var read = typeof input === 'string' && /\/library\.json$/.test(input)
+      && !(init && init.method && init.method !== 'GET');
+    if (!read) {
+      return networkFetch.apply(window, arguments);
+    }
+    if (!libraryReads[input]) {
+      libraryReads[input] = networkFetch.call(window, input, init);
+      libraryReads[input].catch(function () {
+        delete libraryReads[input];
+      });
+    }
+    return libraryReads[input].then(function (response) {
+      return response.clone();
+    });
+  };
 
   ['localStorage', 'sessionStorage'].forEach(function (name) {
     var usable = false;
