@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -113,9 +114,15 @@ def nginx_in_front(port: int, app_port: int):
         [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")]
         + ["-e", str(folder / "error.log"), "-g", "daemon off;"]
     )
-    time.sleep(1)
-    if process.poll() is not None:
-        sys.exit(f"nginx did not start:\n{(folder / 'error.log').read_text()}")
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None or time.monotonic() > deadline:
+            sys.exit(f"nginx did not start:\n{(folder / 'error.log').read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
     try:
         yield
     finally:

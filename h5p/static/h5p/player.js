@@ -359,10 +359,10 @@
       loading: element.querySelector('[data-h5p-loading]'),
       failed: element.querySelector('[data-h5p-failed]'),
       status: section.querySelector('[data-h5p-status]'),
-      word: '',
       settled: false,
       timer: null
     };
+    // The server's word on the activity as the page came.
     player.word = player.status.textContent;
     players.push(player);
     element.querySelector('[data-h5p-retry]').addEventListener('click', function () {
