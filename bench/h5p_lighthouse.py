@@ -44,6 +44,7 @@ from pathlib import Path
 import h5p_lesson_weight as weight
 from django.conf import settings
 from playwright.sync_api import sync_playwright
+from slow_link import MOBILE_SLOW_4G, SlowLink
 
 TOOL = Path(__file__).resolve().parent / "lighthouse"
 LIGHTHOUSE = TOOL / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -141,28 +142,31 @@ def lighthouse_install() -> None:
     )
 
 
-def lighthouse_run(url: str, session: str) -> dict:
+def lighthouse_run(url: str, session: str, attempts: int = 3) -> dict:
+    """Lighthouse's report on ``url``; a run that fails to record its trace
+    (Lighthouse's NO_NAVSTART, now and then on a loaded machine) is run again."""
     cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
-    completed = subprocess.run(
-        [
-            "node",
-            str(LIGHTHOUSE),
-            url,
-            "--output=json",
-            "--quiet",
-            "--only-categories=performance,accessibility",
-            f"--extra-headers={json.dumps({'Cookie': cookie})}",
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-            "--disable-background-networking --ignore-certificate-errors",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CHROME_PATH": weight.CHROMIUM},
-        timeout=300,
-    )
-    if completed.returncode != 0:
-        sys.exit(f"Lighthouse failed:\n{completed.stderr[-2000:]}")
-    return json.loads(completed.stdout)
+    for _attempt in range(attempts):
+        completed = subprocess.run(
+            [
+                "node",
+                str(LIGHTHOUSE),
+                url,
+                "--output=json",
+                "--quiet",
+                "--only-categories=performance,accessibility",
+                f"--extra-headers={json.dumps({'Cookie': cookie})}",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+                "--disable-background-networking --ignore-certificate-errors",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CHROME_PATH": weight.CHROMIUM},
+            timeout=300,
+        )
+        if completed.returncode == 0:
+            return json.loads(completed.stdout)
+    sys.exit(f"Lighthouse failed:\n{completed.stderr[-2000:]}")
 
 
 def not_passed(report: dict, category: str) -> list[str]:
@@ -177,8 +181,12 @@ def not_passed(report: dict, category: str) -> list[str]:
     return failing
 
 
-def answerable_seconds(browser, url: str, base: str, session: str) -> float:
-    """Seconds from navigation until the first answer can be tapped."""
+def answerable_seconds(
+    browser, url: str, base: str, session: str, *, request_throttling: bool
+) -> float:
+    """Seconds from navigation until the first answer can be tapped, with the
+    CPU 4x slower, and the network throttled by DevTools (``request_throttling``)
+    or left to the slow link in front of the server."""
     context = browser.new_context(
         viewport={"width": 360, "height": 740},
         is_mobile=True,
@@ -192,15 +200,16 @@ def answerable_seconds(browser, url: str, base: str, session: str) -> float:
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": 562.5,
-            "downloadThroughput": 1474.56 * 1024 / 8,
-            "uploadThroughput": 675 * 1024 / 8,
-        },
-    )
+    if request_throttling:
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": 562.5,
+                "downloadThroughput": 1474.56 * 1024 / 8,
+                "uploadThroughput": 675 * 1024 / 8,
+            },
+        )
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     started = time.monotonic()
     page.goto(url, wait_until="commit")
@@ -220,6 +229,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8311)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=3,
+        help="Lighthouse runs; the report of median performance is shown",
+    )
     parser.add_argument("--three", action="store_true", help="three activities")
     parser.add_argument(
         "--no-frame-host",
@@ -230,6 +245,9 @@ def main() -> None:
         "--nginx",
         action="store_true",
         help="through nginx over HTTPS and HTTP/2, as in production",
+    )
+    parser.add_argument(
+        "--report", type=Path, help="also write Lighthouse's whole report (JSON) here"
     )
     args = parser.parse_args()
     lighthouse_install()
@@ -244,15 +262,44 @@ def main() -> None:
         settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not args.no_frame_host:
         settings.H5P_FRAME_ORIGIN = f"{scheme}://localhost:{args.port}"
-    server = weight.server_start(args.port + 1 if args.nginx else args.port)
-    front = nginx_in_front(args.port, args.port + 1) if args.nginx else nullcontext()
+    # The browser -> the slow link (args.port) -> nginx (+2) -> Django (+1).
+    server = weight.server_start(args.port + 1)
+    upstream = args.port + 2 if args.nginx else args.port + 1
+    front = nginx_in_front(upstream, args.port + 1) if args.nginx else nullcontext()
+    link = SlowLink(args.port, upstream)
     try:
-        with front:
-            report = lighthouse_run(base + lesson.url, session)
+        with front, link:
+            reports = [
+                lighthouse_run(base + lesson.url, session)
+                for _run in range(args.lighthouse_runs)
+            ]
+            reports.sort(
+                key=lambda report: report["categories"]["performance"]["score"]
+            )
+            report = reports[len(reports) // 2]
+            if args.report:
+                args.report.write_text(json.dumps(report), encoding="utf-8")
             with sync_playwright() as playwright:
                 browser = weight.browser_launch(playwright)
                 times = [
-                    answerable_seconds(browser, base + lesson.url, base, session)
+                    answerable_seconds(
+                        browser,
+                        base + lesson.url,
+                        base,
+                        session,
+                        request_throttling=True,
+                    )
+                    for _run in range(args.runs)
+                ]
+                link.use(MOBILE_SLOW_4G)
+                linked = [
+                    answerable_seconds(
+                        browser,
+                        base + lesson.url,
+                        base,
+                        session,
+                        request_throttling=False,
+                    )
                     for _run in range(args.runs)
                 ]
                 browser.close()
@@ -265,7 +312,12 @@ def main() -> None:
     frames = "with no origin" if args.no_frame_host else "on a host of their own"
     served = "nginx, HTTPS, HTTP/2" if args.nginx else "Django, HTTP/1.1"
     print(f"Lesson with {count} ({source}), frames {frames}, served by {served}:")
-    print(f"  Lighthouse {report['lighthouseVersion']}, mobile, simulated slow 4G:")
+    scores = [r["categories"]["performance"]["score"] for r in reports]
+    print(
+        f"  Lighthouse {report['lighthouseVersion']}, mobile, simulated slow 4G, "
+        f"the median of {len(reports)} runs (performance {min(scores):.2f} to "
+        f"{max(scores):.2f}):"
+    )
     print(f"    performance   {performance:.2f} (target >= {TARGET_PERFORMANCE})")
     print(f"    accessibility {accessibility:.2f} (target {TARGET_ACCESSIBILITY:.2f})")
     metrics = {}
@@ -279,8 +331,15 @@ def main() -> None:
             print(f"    not passed, {category}: {line}")
     median = statistics.median(times)
     print(
-        f"  answerable under applied slow 4G and 4x CPU, {args.runs} runs: "
-        f"median {median:.2f} s, worst {max(times):.2f} s "
+        f"  answerable, DevTools' slow 4G (562.5 ms added to each request) and 4x "
+        f"CPU, {args.runs} runs: median {median:.2f} s, worst {max(times):.2f} s"
+    )
+    linked_median = statistics.median(linked)
+    print(
+        f"  answerable, a slow 4G link ({MOBILE_SLOW_4G.round_trip_ms:.0f} ms round "
+        f"trip, {MOBILE_SLOW_4G.down_kbit / 1024:.1f} Mbit/s down, "
+        f"{MOBILE_SLOW_4G.up_kbit:.0f} kbit/s up) and 4x CPU, {args.runs} runs: "
+        f"median {linked_median:.2f} s, worst {max(linked):.2f} s "
         f"(target <= {TARGET_ANSWERABLE_S} s)"
     )
     print(
@@ -291,13 +350,16 @@ def main() -> None:
                 "frame_host": not args.no_frame_host,
                 "nginx_http2": args.nginx,
                 "performance": performance,
+                "performance_runs": scores,
                 "accessibility": accessibility,
                 "metrics_ms": metrics,
-                "answerable_median_s": round(median, 2),
-                "answerable_max_s": round(max(times), 2),
+                "answerable_request_throttling_median_s": round(median, 2),
+                "answerable_request_throttling_max_s": round(max(times), 2),
+                "answerable_median_s": round(linked_median, 2),
+                "answerable_max_s": round(max(linked), 2),
                 "performance_ok": performance >= TARGET_PERFORMANCE,
                 "accessibility_ok": accessibility >= TARGET_ACCESSIBILITY,
-                "answerable_ok": median <= TARGET_ANSWERABLE_S,
+                "answerable_ok": linked_median <= TARGET_ANSWERABLE_S,
             }
         )
     )

@@ -67,6 +67,13 @@ class AssessmentBlock(blocks.StructBlock):
         # Editors choose what to show first, then decide whether it is required.
         self.child_blocks["required"] = self.child_blocks.pop("required")
 
+    def head_links(self, value) -> list[tuple[str, str]]:
+        """The ``<link>``s (``rel``, ``href``) the lesson's head names for this
+        block: its stylesheet, an origin it connects to. A stylesheet linked in
+        the body holds back the rest of the page, frames included, until it has
+        loaded."""
+        return []
+
 
 @dataclass(frozen=True)
 class AssessmentKind:

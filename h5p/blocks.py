@@ -4,7 +4,9 @@ It is offered in lessons by the setting ``LMS_LESSON_ASSESSMENT_BLOCKS`` under t
 ``"h5p"``; its value is ``{"activity": <H5PActivity id>, "required": bool}``.
 """
 
+from django.conf import settings
 from django.middleware.csrf import get_token
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -25,6 +27,14 @@ class H5PActivityBlock(AssessmentBlock):
         super().__init__(*args, **kwargs)
         # Editors choose the activity first, then decide whether it is required.
         self.child_blocks["required"] = self.child_blocks.pop("required")
+
+    def head_links(self, value) -> list[tuple[str, str]]:
+        links = [("stylesheet", static("h5p/player.css"))]
+        if settings.H5P_FRAME_ORIGIN:
+            # The frame is a page of another host: its connection is opened
+            # while the lesson still arrives.
+            links.append(("preconnect", settings.H5P_FRAME_ORIGIN))
+        return links
 
     def get_context(self, value, parent_context=None):
         from . import selectors

@@ -297,6 +297,16 @@ class LessonPage(CoursePageMixin, Page):
             return CoursePage.objects.get(path=self.path[: -self.steplen])
         return parent.specific
 
+    def head_links(self) -> list[tuple[str, str]]:
+        """The ``<link>``s the lesson's blocks ask for in the page's head, once
+        each, in the order the blocks come."""
+        links: dict[tuple[str, str], None] = {}
+        for block in self.body:
+            named = getattr(block.block, "head_links", None)
+            if named is not None:
+                links.update(dict.fromkeys(named(block.value)))
+        return list(links)
+
     def serve_preview(self, request, mode_name):
         """Editors preview a lesson as a learner would see it, without progress."""
         from courses.selectors import LessonState

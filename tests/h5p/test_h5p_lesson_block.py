@@ -89,10 +89,30 @@ def test_each_frame_loads_with_the_page(learner, lessons):
         assert frame.group(1) == config_of(html, activity)["frame"]
 
 
+def test_the_players_styles_come_in_the_head_once(learner, lessons, settings):
+    """A stylesheet linked in the body holds the page back at that point until
+    it has loaded, frames included; in the head it does not."""
+    lesson = place_activity(lessons[0], activity_create(true_false()))
+    lesson = place_activity(lesson, activity_create(true_false()))
+
+    html = learner.get(lesson.url).content.decode()
+    head, body = html.split("</head>", 1)
+
+    assert head.count('<link rel="stylesheet" href="/static/h5p/player.css">') == 1
+    assert "player.css" not in body
+    assert 'rel="preconnect"' not in head
+
+    settings.H5P_FRAME_ORIGIN = "https://h5p.testserver"
+    head = learner.get(lesson.url).content.decode().split("</head>", 1)[0]
+
+    assert head.count('<link rel="preconnect" href="https://h5p.testserver">') == 1
+
+
 def test_a_lesson_without_an_activity_stays_light(learner, lessons):
     html = learner.get(lessons[0].url).content.decode()
 
     assert PLAYER_SCRIPT not in html
+    assert "player.css" not in html
     assert "h5p-player" not in html
 
 
