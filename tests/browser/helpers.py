@@ -146,23 +146,38 @@ def h5p_check(frame) -> None:
     expect(check).to_be_hidden()
 
 
-def press_until_shown(button, shown) -> None:
-    """Press ``button`` until ``shown`` appears: a press while an H5P player
-    still settles can be lost, and a person would press again."""
+def _press_until(button, reached) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-    from playwright.sync_api import expect
 
     button.click()
     for _attempt in range(3):
         for _tick in range(20):
-            if shown.first.is_visible():
+            if reached():
                 return
             time.sleep(0.1)
         try:
             button.click(timeout=2_000)
         except PlaywrightTimeoutError:
             pass
+
+
+def press_until_shown(button, shown) -> None:
+    """Press ``button`` until ``shown`` appears: a press while an H5P player
+    still settles can be lost, and a person would press again."""
+    from playwright.sync_api import expect
+
+    _press_until(button, lambda: shown.first.is_visible())
     expect(shown.first).to_be_visible()
+
+
+def press_until_hidden(button, gone) -> None:
+    """Press ``button`` until ``gone`` is no longer shown (a question set's
+    "Next" slides its question away; a press lost while it settles is pressed
+    again, and a button gone with its question is not)."""
+    from playwright.sync_api import expect
+
+    _press_until(button, lambda: not gone.is_visible())
+    expect(gone).to_be_hidden()
 
 
 def h5p_retry(frame) -> None:

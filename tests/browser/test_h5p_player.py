@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     h5p_check,
     h5p_choose,
     h5p_retry,
+    press_until_hidden,
     press_until_shown,
     settle,
     tap_until_checked,
@@ -363,9 +364,8 @@ def test_real_question_set_reports_its_total_after_finish(
         if finish.count():
             finish.first.click()
             break
-        following.first.click()
         # The set slides to the next question; until it has, this one shows.
-        expect(current).to_be_hidden()
+        press_until_hidden(following.first, current)
     # A drag-and-drop question is not scored by the server, so neither is the
     # total: the set is done but not graded. The set sends a statement for each
     # question at once; on a busy server a send can take its time, and one that
