@@ -9,14 +9,17 @@ their own, ``localhost`` beside the site's ``127.0.0.1``, unless
 1. runs Lighthouse (pinned in ``bench/lighthouse/package.json``; installed there
    with ``npm ci`` on first use) on the lesson with its mobile settings:
    Debian's Chromium, a 412 px phone screen, simulated slow 4G (150 ms, 1.6
-   Mbit/s) and a 4x slower CPU. It prints the performance and accessibility
-   scores, the metrics, and every audit that did not pass;
-2. opens the lesson in Chromium with that network and CPU applied by DevTools
-   (562.5 ms, 1.47 Mbit/s down, 0.675 up: Lighthouse's figures for applied
-   throttling) on a 360 px screen, a fresh profile each time, ``--runs`` times,
-   and measures the time from the start of the navigation until the activity's
-   first answer can be tapped (the player says it is ready and the answer is
-   visible in its frame).
+   Mbit/s) and a 4x slower CPU, ``--lighthouse-runs`` times. It prints the
+   report of median performance (``--report`` keeps it whole): the scores, the
+   metrics, and every audit that did not pass;
+2. opens the lesson in Chromium with a 4x slower CPU on a 360 px screen, a
+   fresh profile each time, ``--runs`` times with the network throttled by
+   DevTools (562.5 ms added to each request, 1.47 Mbit/s down, 0.675 up:
+   Lighthouse's figures for applied throttling), then ``--runs`` times through
+   ``bench/slow_link.py`` (a 150 ms round trip on every connection, 1.6 Mbit/s
+   down and 750 kbit/s up shared by all), and measures the time from the start
+   of the navigation until the activity's first answer can be tapped (the
+   player says it is ready and the answer is visible in its frame).
 
 With ``--nginx`` the browser reaches Django through Debian's nginx over HTTPS
 and HTTP/2, as a phone reaches a province's server (deploy/nginx/lms.conf): the
@@ -250,6 +253,8 @@ def main() -> None:
         "--report", type=Path, help="also write Lighthouse's whole report (JSON) here"
     )
     args = parser.parse_args()
+    if args.runs < 1 or args.lighthouse_runs < 1:
+        parser.error("--runs and --lighthouse-runs must be at least 1")
     lighthouse_install()
 
     weight.served_as_nginx_serves()
@@ -281,27 +286,22 @@ def main() -> None:
                 args.report.write_text(json.dumps(report), encoding="utf-8")
             with sync_playwright() as playwright:
                 browser = weight.browser_launch(playwright)
-                times = [
-                    answerable_seconds(
-                        browser,
-                        base + lesson.url,
-                        base,
-                        session,
-                        request_throttling=True,
-                    )
-                    for _run in range(args.runs)
-                ]
+
+                def timed(request_throttling: bool) -> list[float]:
+                    return [
+                        answerable_seconds(
+                            browser,
+                            base + lesson.url,
+                            base,
+                            session,
+                            request_throttling=request_throttling,
+                        )
+                        for _run in range(args.runs)
+                    ]
+
+                times = timed(request_throttling=True)
                 link.use(MOBILE_SLOW_4G)
-                linked = [
-                    answerable_seconds(
-                        browser,
-                        base + lesson.url,
-                        base,
-                        session,
-                        request_throttling=False,
-                    )
-                    for _run in range(args.runs)
-                ]
+                linked = timed(request_throttling=False)
                 browser.close()
     finally:
         server.terminate()

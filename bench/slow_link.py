@@ -52,14 +52,20 @@ class SlowLink:
         self.port = port
         self.upstream_port = upstream_port
         self.link: Link | None = None
+        # Each direction of the link in use (set with it).
+        self.up: Direction | None = None
+        self.down: Direction | None = None
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
+        self.error: OSError | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> "SlowLink":
         self.thread.start()
         if not self.ready.wait(10):
             raise RuntimeError("the slow link did not start")
+        if self.error is not None:
+            raise self.error
         return self
 
     def __exit__(self, *exc) -> None:
@@ -80,9 +86,14 @@ class SlowLink:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(
-            asyncio.start_server(self._connection, "127.0.0.1", self.port)
-        )
+        try:
+            server = self.loop.run_until_complete(
+                asyncio.start_server(self._connection, "127.0.0.1", self.port)
+            )
+        except OSError as error:
+            self.error = error
+            self.ready.set()
+            return
         self.ready.set()
         try:
             self.loop.run_forever()

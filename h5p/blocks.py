@@ -29,6 +29,8 @@ class H5PActivityBlock(AssessmentBlock):
         self.child_blocks["required"] = self.child_blocks.pop("required")
 
     def head_links(self, value) -> list[tuple[str, str]]:
+        if value.get("activity") is None:
+            return []
         links = [("stylesheet", static("h5p/player.css"))]
         if settings.H5P_FRAME_ORIGIN:
             # The frame is a page of another host: its connection is opened
