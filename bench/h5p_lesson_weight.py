@@ -91,6 +91,11 @@ class BackloggedServer(ThreadedWSGIServer):
 
     request_queue_size = 2048
 
+    def __init__(self, *args, allow_reuse_address=False, **kwargs):
+        # A run right after another takes its port again (LiveServerThread asks
+        # for no reuse, for tests running side by side).
+        super().__init__(*args, allow_reuse_address=True, **kwargs)
+
 
 class Server(LiveServerThread):
     server_class = BackloggedServer

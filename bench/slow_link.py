@@ -58,6 +58,9 @@ class SlowLink:
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.error: OSError | None = None
+        # Each open connection's two ends, cut when the link closes.
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.closing = False
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> "SlowLink":
@@ -98,12 +101,24 @@ class SlowLink:
         try:
             self.loop.run_forever()
         finally:
+            # Connections still open are cut here, and their relays left to
+            # end, before the loop goes.
             server.close()
+            self.closing = True
+            for writer in self.writers:
+                writer.transport.abort()
+            pending = asyncio.all_tasks(self.loop)
+            if pending:
+                self.loop.run_until_complete(asyncio.wait(pending, timeout=5))
+            self.loop.close()
 
     async def _connection(self, client_reader, client_writer) -> None:
         if self.link is not None:
             # Opening the connection costs the phone a round trip (SYN, SYN-ACK).
             await asyncio.sleep(self.link.round_trip_ms / 1000)
+        if self.closing:
+            client_writer.close()
+            return
         try:
             server_reader, server_writer = await asyncio.open_connection(
                 "127.0.0.1", self.upstream_port
@@ -111,10 +126,15 @@ class SlowLink:
         except OSError:
             client_writer.close()
             return
-        await asyncio.gather(
-            self._pass(client_reader, server_writer, "up"),
-            self._pass(server_reader, client_writer, "down"),
-        )
+        ends = {client_writer, server_writer}
+        self.writers |= ends
+        try:
+            await asyncio.gather(
+                self._pass(client_reader, server_writer, "up"),
+                self._pass(server_reader, client_writer, "down"),
+            )
+        finally:
+            self.writers -= ends
 
     async def _pass(self, reader, writer, way: str) -> None:
         last = 0.0
