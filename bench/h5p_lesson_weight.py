@@ -194,9 +194,9 @@ class Transfers:
         }
 
 
-def browser_launch(playwright):
+def browser_launch(playwright, flags: tuple[str, ...] = ()):
     """Debian's Chromium with every frame in the page's process, so that one
-    DevTools session sees (and throttles) their requests too."""
+    DevTools session sees (and throttles) their requests too; ``flags`` added."""
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
         args=[
@@ -206,6 +206,7 @@ def browser_launch(playwright):
             "--disable-features=IsolateSandboxedIframes,IsolateOrigins,"
             "site-per-process",
             "--disable-site-isolation-trials",
+            *flags,
         ],
     )
 
