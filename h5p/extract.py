@@ -19,6 +19,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator, Mapping
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -84,7 +85,8 @@ def library_store(
     storage: Storage,
     limits: Limits,
 ) -> str:
-    """Write one library folder and return its storage prefix."""
+    """Write one library folder and return its storage prefix; its scripts are
+    written lighter (:mod:`h5p.media`)."""
     prefix = library_storage_prefix(library)
     _store_folder(
         archive,
@@ -93,6 +95,7 @@ def library_store(
         prefix=prefix,
         storage=storage,
         limits=limits,
+        lighten_scripts=True,
     )
     return prefix
 
@@ -140,6 +143,7 @@ def _store_folder(
     storage: Storage,
     limits: Limits,
     lighten_pictures: bool = False,
+    lighten_scripts: bool = False,
 ) -> None:
     for member_name, expected_hash in sorted(files.items()):
         member = archive.getinfo(member_name)
@@ -152,15 +156,19 @@ def _store_folder(
             )
         )
         source = File(reader, name=name)
-        extension = member_name.rsplit(".", 1)[-1]
-        picture = lighten_pictures and extension.lower() in media.EXTENSIONS
-        if picture:
+        extension = member_name.rsplit(".", 1)[-1].lower()
+        lighten = None
+        if lighten_pictures and extension in media.EXTENSIONS:
+            lighten = partial(media.picture_lightened, extension=extension)
+        elif lighten_scripts and extension == "js":
+            lighten = media.script_lightened
+        if lighten is not None:
             # Read whole (a member is bounded by max_file_bytes) and checked
             # before it is written lighter.
             data = reader.read()
             if reader.digest.hexdigest() != expected_hash:
                 raise _changed(member_name)
-            lighter = media.picture_lightened(data, extension)
+            lighter = lighten(data)
             source = ContentFile(data if lighter is None else lighter, name=name)
         # The name is derived from the content hash, so an existing file is either
         # the same bytes or a leftover of an interrupted write: replace it.
@@ -173,7 +181,7 @@ def _store_folder(
             if storage.exists(name):
                 storage.delete(name)
             raise
-        if not picture and reader.digest.hexdigest() != expected_hash:
+        if lighten is None and reader.digest.hexdigest() != expected_hash:
             storage.delete(saved)
             raise _changed(member_name)
         if saved != name:

@@ -1,4 +1,4 @@
-"""Pictures in a package's content made light enough for a phone when it is stored.
+"""Files of a package made light enough for a phone when they are stored.
 
 Authoring tools keep photos as they were taken: a 1,588-pixel banner of 800 KB
 in a quiz costs a learner on a prepaid plan more than the rest of the lesson.
@@ -9,11 +9,17 @@ was taken), turned upright first, and in the same format under the same name, so
 the package's ``content.json`` still points at it. A picture that would not get
 lighter, or that Pillow cannot read safely (damaged, animated, a decompression
 bomb), is kept as it came.
+
+A library's scripts are written without their comments and indentation (rJSmin,
+which leaves strings, template literals and regular expressions alone): the
+phone fetches and parses a third less. Comments that start with ``/*!`` (the
+licences) stay.
 """
 
 import io
 import warnings
 
+import rjsmin
 from PIL import Image, ImageOps
 
 MAX_WIDTH = 1080
@@ -68,4 +74,10 @@ def picture_lightened(data: bytes, extension: str) -> bytes | None:
     except Exception:  # noqa: BLE001
         return None
     lighter = out.getvalue()
+    return lighter if len(lighter) < len(data) else None
+
+
+def script_lightened(data: bytes) -> bytes | None:
+    """A library's script without comments and indentation, or None to keep it."""
+    lighter = rjsmin.jsmin(data, keep_bang_comments=True)
     return lighter if len(lighter) < len(data) else None

@@ -68,7 +68,7 @@ def test_files_come_without_a_session_with_type_long_cache_and_cors(
     assert response["Cache-Control"] == "private, max-age=31536000, immutable"
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert b"H5P.TrueFalse = " in body(response)
+    assert b"H5P.TrueFalse=" in body(response)
 
 
 def test_content_json_and_library_json_are_served_as_json(

@@ -1,19 +1,28 @@
-"""Pictures of a package's content are stored light enough for a phone."""
+"""Pictures of a package's content, and its libraries' scripts, are stored light
+enough for a phone."""
 
 import io
+import json
 import random
+import subprocess
+import zipfile
 from hashlib import sha256
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from h5p import media
 from h5p.media import MAX_WIDTH, picture_lightened
 from h5p.services import h5p_package_import
 
 from .builders import (
+    MAIN,
     SHARED_PACKAGES,
+    UTIL,
     needs_shared_packages,
     tiny_package_files,
     zip_bytes,
@@ -150,3 +159,127 @@ def test_the_sample_multiple_choice_banner_goes_from_800_to_under_100_kb(uploade
     # 1,588 × 458 scaled to the phone width, its shape kept.
     assert width == MAX_WIDTH
     assert abs(height - round(458 * MAX_WIDTH / 1588)) <= 1
+
+
+# A library script as authors write one: a licence, comments, indentation, and
+# strings, a template literal and a regular expression that look like comments.
+UTIL_JS = r"""/*! Tiny Util 1.2 | MIT licence */
+/**
+ * Helpers the question uses. This comment is for whoever reads the source.
+ */
+var LMSTinyUtil = (function () {
+  'use strict';
+
+  // Joined with two spaces, as the question shows them.
+  var joined = ['Sai', 'Đúng'].join('  //  ');
+  var label = `Câu ${1 + 1}:
+    /* not a comment */ tiếp`;
+  var pattern = /\/\/ *[a-z]+/g;
+
+  return {
+    joined: joined,
+    label: label,
+    found: ('x // ab y'.match(pattern) || []).join('|'),
+  };
+})();
+"""
+RESULT = "console.log(JSON.stringify(LMSTinyUtil))"
+
+
+def node_result(script: bytes) -> dict:
+    completed = subprocess.run(
+        ["node", "-e", script.decode() + ";" + RESULT],
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=30,
+    )
+    return json.loads(completed.stdout)
+
+
+def test_a_librarys_script_is_stored_minified_and_does_what_it_did(uploader):
+    files = tiny_package_files(util_js=UTIL_JS)
+
+    package = imported(uploader, files)
+
+    name = package.storage_name(f"{UTIL}-1.2/js/util.js")
+    with default_storage.open(name) as f:
+        kept = f.read()
+    original = files[f"{UTIL}-1.2/js/util.js"]
+    assert len(kept) < len(original) * 0.7
+    assert kept.startswith(b"/*! Tiny Util 1.2 | MIT licence */")
+    assert b"whoever reads the source" not in kept
+    assert b"Joined with two spaces" not in kept
+    assert (
+        node_result(kept)
+        == node_result(original)
+        == {
+            "joined": "Sai  //  Đúng",
+            "label": "Câu 2:\n    /* not a comment */ tiếp",
+            "found": "// ab",
+        }
+    )
+
+
+def test_a_librarys_stylesheet_and_description_are_stored_as_they_came(uploader):
+    files = tiny_package_files()
+
+    package = imported(uploader, files)
+
+    for member in (f"{MAIN}-1.0/tiny.css", f"{MAIN}-1.0/library.json"):
+        with default_storage.open(package.storage_name(member)) as f:
+            assert f.read() == files[member]
+
+
+@needs_shared_packages
+def test_the_sample_libraries_scripts_are_stored_a_third_lighter_and_still_parse(
+    uploader, tmp_path
+):
+    data = (SHARED_PACKAGES / "true-false.h5p").read_bytes()
+    package = h5p_package_import(
+        file=SimpleUploadedFile("true-false.h5p", data, content_type="application/zip"),
+        uploaded_by=uploader,
+    )
+
+    scripts = [
+        (library, entry["path"])
+        for library in package.ordered_libraries()
+        for entry in library.library_json.get("preloadedJs", [])
+    ]
+    before = after = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for number, (library, path) in enumerate(scripts):
+            before += archive.getinfo(f"{library.folder_name}/{path}").file_size
+            with default_storage.open(library.storage_prefix + path) as f:
+                kept = f.read()
+            after += len(kept)
+            (tmp_path / f"{number}.js").write_bytes(kept)
+    assert len(scripts) >= 15
+    assert after < before * 0.67
+    # Each stored script is still JavaScript a browser can parse.
+    for path in sorted(tmp_path.glob("*.js")):
+        subprocess.run(["node", "--check", str(path)], check=True, timeout=30)
+
+
+def test_scripts_stored_before_they_were_minified_are_minified_by_the_migration(
+    uploader, monkeypatch
+):
+    files = tiny_package_files(util_js=UTIL_JS)
+    with monkeypatch.context() as before:
+        before.setattr(media, "script_lightened", lambda data: None)
+        package = imported(uploader, files)
+    name = package.storage_name(f"{UTIL}-1.2/js/util.js")
+    with default_storage.open(name) as f:
+        assert f.read() == files[f"{UTIL}-1.2/js/util.js"]
+    migration = import_module("h5p.migrations.0008_library_scripts_minified")
+
+    migration.library_scripts_minify(django_apps, None)
+    with default_storage.open(name) as f:
+        minified = f.read()
+    # Run again (a migration replayed on a copy), nothing changes.
+    migration.library_scripts_minify(django_apps, None)
+
+    assert minified == media.script_lightened(files[f"{UTIL}-1.2/js/util.js"])
+    with default_storage.open(name) as f:
+        assert f.read() == minified
+    assert node_result(minified)["joined"] == "Sai  //  Đúng"
