@@ -158,7 +158,7 @@ def test_an_h5p_package_plays_from_the_bucket(bucket, learner, user, lessons):
     assert content.status_code == 200
     assert json.loads(b"".join(content.streaming_content))["correct"] == "false"
     assert library.status_code == 200
-    assert b"H5P.TrueFalse = " in b"".join(library.streaming_content)
+    assert b"H5P.TrueFalse=" in b"".join(library.streaming_content)
 
 
 def test_a_picture_is_read_from_the_bucket_by_a_signed_address_the_pages_allow(
