@@ -471,6 +471,24 @@ def test_the_frame_names_every_file_its_player_starts_with_and_each_answers(
             assert client.get(url).status_code == 200, url
 
 
+def test_the_frame_asks_for_the_players_own_scripts_before_the_libraries(
+    client, user, learner, lessons
+):
+    activity = activity_create(package_with_a_dependency())
+    lesson = place_activity(lessons[0], activity)
+
+    html = client.get(frame_address(user, lesson, activity)).content.decode()
+
+    # Asked for first, they come first on a slow link, and the player starts
+    # while the libraries come.
+    asked = re.findall(r'<(?:script src|link rel="preload" href)="([^"]+)"', html)
+    first_library = next(
+        number for number, url in enumerate(asked) if "H5P.TrueFalse-1.6/" in url
+    )
+    for script in ("h5p/frame-boot", "h5p-player/main.bundle", "h5p/frame."):
+        assert min(n for n, url in enumerate(asked) if script in url) < first_library
+
+
 def test_the_frame_document_costs_the_same_queries_with_more_libraries(
     client, user, learner, lessons, django_assert_num_queries
 ):
