@@ -1,5 +1,6 @@
 """The scripts of libraries stored before scripts were minified at import are
-minified where they are (h5p/media.py): the same code, a third lighter."""
+minified where they are, as an import now writes them (h5p/extract.py,
+h5p/media.py): the same code, a third lighter."""
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -8,24 +9,23 @@ from django.db import migrations
 from h5p.media import script_lightened
 
 
-def _script_paths(library_json) -> list[str]:
-    entries = library_json.get("preloadedJs") if isinstance(library_json, dict) else []
-    paths = []
-    for entry in entries or []:
-        path = entry.get("path") if isinstance(entry, dict) else None
-        # Checked at import; a path that could leave the folder is left alone.
-        if isinstance(path, str) and path and ".." not in path.split("/"):
-            paths.append(path)
-    return paths
+def _scripts(folder: str):
+    """The storage names of the ``.js`` files under ``folder`` (ending in ``/``)."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        if name.lower().endswith(".js"):
+            yield folder + name
+    for inner in folders:
+        yield from _scripts(f"{folder}{inner}/")
 
 
 def library_scripts_minify(apps, schema_editor):
     H5PLibrary = apps.get_model("h5p", "H5PLibrary")
-    for library in H5PLibrary.objects.only("storage_prefix", "library_json").iterator():
-        for path in _script_paths(library.library_json):
-            name = library.storage_prefix + path
-            if not default_storage.exists(name):
-                continue
+    for prefix in H5PLibrary.objects.values_list("storage_prefix", flat=True).iterator():
+        for name in list(_scripts(prefix)):
             with default_storage.open(name, "rb") as file:
                 lighter = script_lightened(file.read())
             if lighter is None:
